@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Shared helpers for the drm-gem-forward tooling: where things live, phase
+# progress lines with elapsed time and per-phase logs, and Debian packages.
+#
+# Sourced, not run.
+
+shopt -s inherit_errexit
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+# Debian's base and a user's KSRC= tree get separate trees and object dirs.
+if [ -n "${KSRC:-}" ]; then
+	TREE=${TREE:-$BUILD/ksrc}
+	OBJ=$BUILD/obj-ksrc
+else
+	TREE=${TREE:-$BUILD/linux}
+	OBJ=$BUILD/obj
+fi
+LOGS=$BUILD/logs
+RESULTS=$BUILD/results
+KSRC_TARBALL=${KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+JOBS=${JOBS:-$(nproc)}
+T0=${T0:-$(date +%s)}
+export T0
+
+mkdir -p "$LOGS" "$OBJ" "$RESULTS"
+
+elapsed()
+{
+	local s=$(($(date +%s) - T0))
+
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+# say MESSAGE: one progress line, prefixed with the elapsed time.
+say()
+{
+	printf '[%s] %s\n' "$(elapsed)" "$*"
+}
+
+# phase NAME CMD [ARGS...]: run CMD with all output in build/logs/NAME.log,
+# print one line when it is done; on failure print the log's tail and path.
+phase()
+{
+	local name=$1 log=$LOGS/$1.log start rc
+	shift
+
+	start=$(date +%s)
+	printf '[%s] %-28s ' "$(elapsed)" "$name"
+	rc=0
+	"$@" >"$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		printf 'FAILED (%ss)\n' $(($(date +%s) - start))
+		echo "---- last lines of $log ----"
+		tail -n 40 "$log"
+		echo "---- full log: $log ----"
+		return "$rc"
+	fi
+	printf 'ok (%ss)\n' $(($(date +%s) - start))
+}
+
+die()
+{
+	echo "error: $*" >&2
+	exit 1
+}
+
+# need_pkgs PKG...: install the Debian packages that are missing.
+need_pkgs()
+{
+	local missing=() pkg
+
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+
+	say "installing Debian packages: ${missing[*]}"
+	local sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" \
+		>"$LOGS/apt.log" 2>&1; then
+		"${sudo[@]}" apt-get update -q >>"$LOGS/apt.log" 2>&1 || true
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends "${missing[@]}" \
+			>>"$LOGS/apt.log" 2>&1 ||
+			die "apt-get install failed, see $LOGS/apt.log"
+	fi
+}
+
+# Packages the phases need, in one place.
+# shellcheck disable=SC2034
+{
+	BASE_PKGS=(build-essential flex bison bc libelf-dev libssl-dev python3
+		   git xz-utils kmod cpio rsync)
+	VM_PKGS=(qemu-system-x86 libdrm-dev pkg-config)
+	CHECK_PKGS=(coccinelle sparse perl)
+}
