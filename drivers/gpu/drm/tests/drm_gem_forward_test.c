@@ -1,0 +1,1108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit test suite for forwarding mmap() of imported GEM objects
+ *
+ * The cases map for real: a dma-buf exporter defined here, with real pages
+ * and a real mmap, is imported into a DRM device with the shmem helpers,
+ * and the import is mapped with vm_mmap() through a DRM file, as userspace
+ * would map it through the importer's DRM fd.
+ *
+ * Copyright (C) 2026 The drm-gem-forward authors
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sizes.h>
+#include <linux/uaccess.h>
+
+#include <kunit/test.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_forward.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_kunit_helpers.h>
+#include <drm/drm_prime.h>
+#include <drm/drm_vma_manager.h>
+
+#define TEST_PAGES	4
+#define TEST_SIZE	(TEST_PAGES * PAGE_SIZE)
+
+/* How the test exporter behaves. */
+enum drm_gem_forward_test_exporter {
+	/* Installs vm_ops whose open and close are counted. */
+	EXPORTER_VM_OPS,
+	/* Installs no vm_ops and leaves VM_DONTEXPAND alone (system heap). */
+	EXPORTER_NO_VM_OPS,
+	/* Its mmap fails. */
+	EXPORTER_MMAP_FAILS,
+	/* Has no mmap at all. */
+	EXPORTER_NO_MMAP,
+};
+
+/* How the importing DRM driver maps its objects. */
+enum drm_gem_forward_test_importer {
+	/* Shmem helper object functions: opted in to forwarding. */
+	IMPORTER_OPTED_IN,
+	/* Shmem helper object functions without the opt-in. */
+	IMPORTER_NOT_OPTED_IN,
+	/* Opted in, with an own mmap path using a non-exact offset lookup. */
+	IMPORTER_OWN_MMAP,
+};
+
+struct drm_gem_forward_test_buf {
+	enum drm_gem_forward_test_exporter kind;
+	struct page **pages;
+	atomic_t mmaps;
+	atomic_t vm_opens;
+	atomic_t vm_closes;
+	bool released;
+};
+
+struct drm_gem_forward_test_device {
+	struct drm_device drm;
+};
+
+/* An importing DRM device and a DRM file to map through. */
+struct drm_gem_forward_test_ctx {
+	struct kunit *test;
+	struct drm_device *drm;
+	struct file *file;
+};
+
+/* A test dma-buf, its import into the device and the file's handle. */
+struct drm_gem_forward_test_import {
+	struct drm_gem_forward_test_ctx *ctx;
+	struct drm_gem_forward_test_buf *buf;
+	struct dma_buf *dmabuf;
+	struct drm_gem_object *obj;
+	u32 handle;
+	u64 offset;
+};
+
+/* Snapshot of a VMA, taken under the mmap lock. */
+struct drm_gem_forward_test_vma {
+	vm_flags_t flags;
+	struct file *file;
+	const struct vm_operations_struct *ops;
+	void *private;
+};
+
+/* The exporter: real pages, a real sg table, a real mmap. */
+
+static struct sg_table *
+drm_gem_forward_test_map_dma_buf(struct dma_buf_attachment *attach,
+				 enum dma_data_direction dir)
+{
+	struct drm_gem_forward_test_buf *buf = attach->dmabuf->priv;
+	struct sg_table *sgt;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+
+	ret = sg_alloc_table_from_pages(sgt, buf->pages, TEST_PAGES, 0,
+					TEST_SIZE, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+
+	ret = dma_map_sgtable(attach->dev, sgt, dir, 0);
+	if (ret)
+		goto err_free_table;
+
+	return sgt;
+
+err_free_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+static void drm_gem_forward_test_unmap_dma_buf(struct dma_buf_attachment *attach,
+					       struct sg_table *sgt,
+					       enum dma_data_direction dir)
+{
+	dma_unmap_sgtable(attach->dev, sgt, dir, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+static void drm_gem_forward_test_release(struct dma_buf *dmabuf)
+{
+	struct drm_gem_forward_test_buf *buf = dmabuf->priv;
+	unsigned int i;
+
+	for (i = 0; i < TEST_PAGES; i++)
+		__free_page(buf->pages[i]);
+	buf->released = true;
+}
+
+static void drm_gem_forward_test_vm_open(struct vm_area_struct *vma)
+{
+	struct drm_gem_forward_test_buf *buf = vma->vm_private_data;
+
+	atomic_inc(&buf->vm_opens);
+}
+
+static void drm_gem_forward_test_vm_close(struct vm_area_struct *vma)
+{
+	struct drm_gem_forward_test_buf *buf = vma->vm_private_data;
+
+	atomic_inc(&buf->vm_closes);
+}
+
+static const struct vm_operations_struct drm_gem_forward_test_vm_ops = {
+	.open = drm_gem_forward_test_vm_open,
+	.close = drm_gem_forward_test_vm_close,
+};
+
+static int drm_gem_forward_test_mmap(struct dma_buf *dmabuf,
+				     struct vm_area_struct *vma)
+{
+	struct drm_gem_forward_test_buf *buf = dmabuf->priv;
+
+	atomic_inc(&buf->mmaps);
+
+	switch (buf->kind) {
+	case EXPORTER_MMAP_FAILS:
+		return -ENOMEM;
+	case EXPORTER_VM_OPS:
+		vma->vm_ops = &drm_gem_forward_test_vm_ops;
+		vma->vm_private_data = buf;
+		vm_flags_set(vma, VM_DONTEXPAND);
+		break;
+	default:
+		break;
+	}
+
+	return vm_map_pages(vma, buf->pages, TEST_PAGES);
+}
+
+static const struct dma_buf_ops drm_gem_forward_test_dmabuf_ops = {
+	.map_dma_buf = drm_gem_forward_test_map_dma_buf,
+	.unmap_dma_buf = drm_gem_forward_test_unmap_dma_buf,
+	.release = drm_gem_forward_test_release,
+	.mmap = drm_gem_forward_test_mmap,
+};
+
+static const struct dma_buf_ops drm_gem_forward_test_dmabuf_ops_no_mmap = {
+	.map_dma_buf = drm_gem_forward_test_map_dma_buf,
+	.unmap_dma_buf = drm_gem_forward_test_unmap_dma_buf,
+	.release = drm_gem_forward_test_release,
+};
+
+/* The importer: shmem helpers, opted in or not, and a DRM file. */
+
+static const struct drm_gem_object_funcs drm_gem_forward_test_funcs_not_opted_in = {
+	.free = drm_gem_shmem_object_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+static struct drm_gem_object *
+drm_gem_forward_test_create_not_opted_in(struct drm_device *dev, size_t size)
+{
+	struct drm_gem_shmem_object *shmem;
+
+	shmem = kzalloc(sizeof(*shmem), GFP_KERNEL);
+	if (!shmem)
+		return ERR_PTR(-ENOMEM);
+	shmem->base.funcs = &drm_gem_forward_test_funcs_not_opted_in;
+
+	return &shmem->base;
+}
+
+/*
+ * An mmap path of a driver's own, as i915 has: the offset node is looked
+ * up with a non-exact lookup, so the mapping may start inside an object,
+ * and the lookup reference is the one handed to the VMA.
+ */
+static int drm_gem_forward_test_own_mmap(struct file *filp,
+					 struct vm_area_struct *vma)
+{
+	struct drm_file *priv = filp->private_data;
+	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
+	struct drm_vma_offset_node *node;
+	struct drm_gem_object *obj = NULL;
+	int ret;
+
+	drm_vma_offset_lock_lookup(mgr);
+	node = drm_vma_offset_lookup_locked(mgr, vma->vm_pgoff, vma_pages(vma));
+	if (node) {
+		obj = container_of(node, struct drm_gem_object, vma_node);
+		if (!kref_get_unless_zero(&obj->refcount))
+			obj = NULL;
+	}
+	drm_vma_offset_unlock_lookup(mgr);
+
+	if (!obj)
+		return -EINVAL;
+
+	if (!drm_vma_node_is_allowed(node, priv)) {
+		drm_gem_object_put(obj);
+		return -EACCES;
+	}
+
+	if (!drm_gem_is_imported(obj)) {
+		drm_gem_object_put(obj);
+		return -ENODEV;
+	}
+
+	ret = drm_gem_forward_mmap(obj, vma);
+	if (ret)
+		drm_gem_object_put(obj);
+
+	return ret;
+}
+
+DEFINE_DRM_GEM_FOPS(drm_gem_forward_test_fops);
+
+static const struct file_operations drm_gem_forward_test_own_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.mmap = drm_gem_forward_test_own_mmap,
+};
+
+static const struct drm_driver drm_gem_forward_test_drivers[] = {
+	[IMPORTER_OPTED_IN] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_fops,
+		DRM_GEM_SHMEM_DRIVER_OPS,
+	},
+	[IMPORTER_NOT_OPTED_IN] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_fops,
+		DRM_GEM_SHMEM_DRIVER_OPS,
+		.gem_create_object = drm_gem_forward_test_create_not_opted_in,
+	},
+	[IMPORTER_OWN_MMAP] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_own_fops,
+		DRM_GEM_SHMEM_DRIVER_OPS,
+	},
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(drm_gem_object_put_wrapper, drm_gem_object_put,
+			    struct drm_gem_object *);
+
+/* Put a file and finish the deferred release a kthread's fput() leaves. */
+static void drm_gem_forward_test_fput(void *file)
+{
+	fput(file);
+	flush_delayed_fput();
+}
+
+static void drm_gem_forward_test_dma_buf_put(void *dmabuf)
+{
+	dma_buf_put(dmabuf);
+	flush_delayed_fput();
+}
+
+static void drm_gem_forward_test_handle_delete(void *data)
+{
+	struct drm_gem_forward_test_import *imp = data;
+
+	drm_gem_handle_delete(imp->ctx->file->private_data, imp->handle);
+}
+
+static void drm_gem_forward_test_restore_policy(void *unused)
+{
+	drm_gem_forward_set_policy(CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT);
+}
+
+/* Export a test dma-buf of TEST_SIZE, read-write or read-only. */
+static struct dma_buf *
+drm_gem_forward_test_export(struct kunit *test,
+			    enum drm_gem_forward_test_exporter kind,
+			    int mode, struct drm_gem_forward_test_buf **bufp)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct drm_gem_forward_test_buf *buf;
+	struct dma_buf *dmabuf;
+	unsigned int i;
+	int ret;
+
+	buf = kunit_kzalloc(test, sizeof(*buf), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	buf->kind = kind;
+
+	buf->pages = kunit_kcalloc(test, TEST_PAGES, sizeof(*buf->pages),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf->pages);
+	for (i = 0; i < TEST_PAGES; i++) {
+		buf->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, buf->pages[i]);
+	}
+
+	exp_info.ops = kind == EXPORTER_NO_MMAP ?
+		       &drm_gem_forward_test_dmabuf_ops_no_mmap :
+		       &drm_gem_forward_test_dmabuf_ops;
+	exp_info.size = TEST_SIZE;
+	exp_info.flags = mode;
+	exp_info.priv = buf;
+	dmabuf = dma_buf_export(&exp_info);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+
+	ret = kunit_add_action_or_reset(test, drm_gem_forward_test_dma_buf_put,
+					dmabuf);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	*bufp = buf;
+	return dmabuf;
+}
+
+/*
+ * A DRM device of the given kind and a read-write DRM file on it, both
+ * released at the end of the test.
+ */
+static struct drm_gem_forward_test_ctx *
+drm_gem_forward_test_open(struct kunit *test,
+			  enum drm_gem_forward_test_importer importer)
+{
+	const struct drm_driver *driver = &drm_gem_forward_test_drivers[importer];
+	struct drm_gem_forward_test_device *tdev;
+	struct drm_gem_forward_test_ctx *ctx;
+	struct device *dev = test->priv;
+	int ret;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->test = test;
+	tdev = drm_kunit_helper_alloc_drm_device_with_driver(test, dev,
+							     struct drm_gem_forward_test_device,
+							     drm, driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tdev);
+	ctx->drm = &tdev->drm;
+
+	ctx->file = mock_drm_getfile(ctx->drm->primary, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->file);
+	ret = kunit_add_action_or_reset(test, drm_gem_forward_test_fput,
+					ctx->file);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	return ctx;
+}
+
+/*
+ * Export a buffer, import it in the kernel with drm_gem_prime_import() and
+ * give the DRM file a handle to it, as PRIME_FD_TO_HANDLE would. Every
+ * reference is dropped at the end of the test.
+ */
+static struct drm_gem_forward_test_import *
+drm_gem_forward_test_import(struct drm_gem_forward_test_ctx *ctx,
+			    enum drm_gem_forward_test_exporter exporter,
+			    int mode)
+{
+	struct drm_gem_forward_test_import *imp;
+	struct kunit *test = ctx->test;
+	int ret;
+
+	imp = kunit_kzalloc(test, sizeof(*imp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, imp);
+	imp->ctx = ctx;
+	imp->dmabuf = drm_gem_forward_test_export(test, exporter, mode,
+						  &imp->buf);
+
+	imp->obj = drm_gem_prime_import(ctx->drm, imp->dmabuf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp->obj);
+	ret = kunit_add_action_or_reset(test, drm_gem_object_put_wrapper,
+					imp->obj);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_TRUE(test, drm_gem_is_imported(imp->obj));
+
+	ret = drm_gem_handle_create(ctx->file->private_data, imp->obj,
+				    &imp->handle);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = kunit_add_action_or_reset(test, drm_gem_forward_test_handle_delete,
+					imp);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	/* The shmem helper gives imports an offset: scanning would find it. */
+	KUNIT_ASSERT_NE(test, drm_vma_node_start(&imp->obj->vma_node), 0);
+	imp->offset = drm_vma_node_offset_addr(&imp->obj->vma_node);
+
+	return imp;
+}
+
+/* A device of the given kind with one imported buffer. */
+static struct drm_gem_forward_test_import *
+drm_gem_forward_test_setup(struct kunit *test,
+			   enum drm_gem_forward_test_importer importer,
+			   enum drm_gem_forward_test_exporter exporter,
+			   int mode)
+{
+	return drm_gem_forward_test_import(drm_gem_forward_test_open(test, importer),
+					   exporter, mode);
+}
+
+/*
+ * vm_mmap() through the DRM file. kunit_vm_mmap() returns vm_mmap()'s error
+ * as the address and 0 only when it could not set up the mm.
+ */
+static long drm_gem_forward_test_vm_mmap(struct drm_gem_forward_test_ctx *ctx,
+					 unsigned long len, unsigned long prot,
+					 unsigned long flags, u64 offset,
+					 unsigned long *addr)
+{
+	struct kunit *test = ctx->test;
+	unsigned long ret;
+
+	ret = kunit_vm_mmap(test, ctx->file, 0, len, prot, flags, offset);
+	KUNIT_ASSERT_NE(test, ret, 0);
+	if (IS_ERR_VALUE(ret))
+		return (long)ret;
+	KUNIT_ASSERT_LT(test, ret, (unsigned long)TASK_SIZE);
+
+	*addr = ret;
+	return 0;
+}
+
+static void drm_gem_forward_test_munmap(unsigned long addr, unsigned long len)
+{
+	vm_munmap(addr, len);
+	flush_delayed_fput();
+}
+
+static void drm_gem_forward_test_vma(struct kunit *test, unsigned long addr,
+				     struct drm_gem_forward_test_vma *info)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma) {
+		info->flags = vma->vm_flags;
+		info->file = vma->vm_file;
+		info->ops = vma->vm_ops;
+		info->private = vma->vm_private_data;
+	}
+	mmap_read_unlock(mm);
+
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+}
+
+static void drm_gem_forward_test_fill(struct page *page, u8 value)
+{
+	void *vaddr = kmap_local_page(page);
+
+	memset(vaddr, value, PAGE_SIZE);
+	kunmap_local(vaddr);
+}
+
+static bool drm_gem_forward_test_page_is(struct page *page, u8 value)
+{
+	u8 *vaddr = kmap_local_page(page);
+	bool ret = !memchr_inv(vaddr, value, PAGE_SIZE);
+
+	kunmap_local(vaddr);
+	return ret;
+}
+
+/* Check that page @i of the buffer shows through the mapping at @addr. */
+static void drm_gem_forward_test_check_data(struct kunit *test,
+					    struct drm_gem_forward_test_buf *buf,
+					    unsigned int i, unsigned long addr,
+					    bool writable)
+{
+	u8 *chunk;
+
+	chunk = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
+
+	/* Exporter to mapping. */
+	drm_gem_forward_test_fill(buf->pages[i], 0xa0 + i);
+	KUNIT_ASSERT_EQ(test, copy_from_user(chunk, (void __user *)addr,
+					     PAGE_SIZE), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(chunk, 0xa0 + i, PAGE_SIZE));
+
+	if (!writable)
+		return;
+
+	/* Mapping to exporter. */
+	memset(chunk, 0x50 + i, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)addr, chunk,
+					   PAGE_SIZE), 0);
+	KUNIT_EXPECT_TRUE(test, drm_gem_forward_test_page_is(buf->pages[i],
+							     0x50 + i));
+}
+
+static void drm_gem_forward_test_require_forwarding(struct kunit *test)
+{
+	if (CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT == DRM_GEM_FORWARD_NEVER)
+		kunit_skip(test, "built with DRM_GEM_MMAP_FORWARD_NEVER");
+}
+
+static const enum drm_gem_forward_test_exporter drm_gem_forward_test_mapping_exporters[] = {
+	EXPORTER_VM_OPS,
+	EXPORTER_NO_VM_OPS,
+};
+
+static void
+drm_gem_forward_test_exporter_desc(const enum drm_gem_forward_test_exporter *kind,
+				   char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 *kind == EXPORTER_VM_OPS ? "exporter with vm_ops" :
+		 "exporter without vm_ops");
+}
+
+KUNIT_ARRAY_PARAM(drm_gem_forward_test_mapping_exporters,
+		  drm_gem_forward_test_mapping_exporters,
+		  drm_gem_forward_test_exporter_desc);
+
+/*
+ * Map an imported object through the importer's DRM file. The test case
+ * succeeds if the mapping is the exporter's (the VMA's file is the dma-buf
+ * file, its vm_ops and private data are the exporter's or none, and
+ * VM_DONTEXPAND is set even when the exporter did not set it), data written
+ * on either side is seen on the other, the GEM reference the mmap path took
+ * was dropped, and after munmap() the GEM object, the dma-buf file and the
+ * DRM file are back to their counts before the mapping, the exporter's
+ * close having run once if it installed vm_ops.
+ */
+static void drm_gem_forward_test_map(struct kunit *test)
+{
+	const enum drm_gem_forward_test_exporter *kind = test->param_value;
+	struct drm_gem_forward_test_import *imp;
+	struct drm_gem_forward_test_vma vma = {};
+	long dmabuf_refs, file_refs;
+	unsigned int gem_refs, i;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 *kind, O_RDWR);
+
+	/* Imported in the kernel: only import_attach leads to the dma-buf. */
+	KUNIT_EXPECT_NULL(test, imp->obj->dma_buf);
+
+	gem_refs = kref_read(&imp->obj->refcount);
+	dmabuf_refs = file_count(imp->dmabuf->file);
+	file_refs = file_count(imp->ctx->file);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 1);
+
+	drm_gem_forward_test_vma(test, addr, &vma);
+	KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
+	KUNIT_EXPECT_TRUE(test, vma.flags & VM_DONTEXPAND);
+	KUNIT_EXPECT_TRUE(test, vma.flags & VM_MAYWRITE);
+	if (*kind == EXPORTER_VM_OPS) {
+		KUNIT_EXPECT_PTR_EQ(test, vma.ops, &drm_gem_forward_test_vm_ops);
+		KUNIT_EXPECT_PTR_EQ(test, vma.private, imp->buf);
+	} else {
+		KUNIT_EXPECT_NULL(test, vma.ops);
+		KUNIT_EXPECT_NULL(test, vma.private);
+	}
+
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs + 1);
+	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), file_refs);
+
+	for (i = 0; i < TEST_PAGES; i++)
+		drm_gem_forward_test_check_data(test, imp->buf, i,
+						addr + i * PAGE_SIZE, true);
+
+	drm_gem_forward_test_munmap(addr, TEST_SIZE);
+
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), file_refs);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes),
+			*kind == EXPORTER_VM_OPS ? 1 : 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_opens), 0);
+}
+
+static const enum drm_gem_forward_test_exporter drm_gem_forward_test_failing_exporters[] = {
+	EXPORTER_MMAP_FAILS,
+	EXPORTER_NO_MMAP,
+};
+
+static void
+drm_gem_forward_test_failing_desc(const enum drm_gem_forward_test_exporter *kind,
+				  char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 *kind == EXPORTER_MMAP_FAILS ? "exporter mmap fails" :
+		 "exporter without mmap");
+}
+
+KUNIT_ARRAY_PARAM(drm_gem_forward_test_failing_exporters,
+		  drm_gem_forward_test_failing_exporters,
+		  drm_gem_forward_test_failing_desc);
+
+/*
+ * Map an imported object whose exporter cannot map it. The test case
+ * succeeds if mmap() fails with the exporter's error (-ENOMEM from its
+ * mmap, -EINVAL from dma_buf_mmap() when it has none) and the GEM object,
+ * the dma-buf file and the DRM file keep the counts they had before.
+ */
+static void drm_gem_forward_test_exporter_fails(struct kunit *test)
+{
+	const enum drm_gem_forward_test_exporter *kind = test->param_value;
+	struct drm_gem_forward_test_import *imp;
+	long dmabuf_refs, file_refs;
+	unsigned int gem_refs;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 *kind, O_RDWR);
+
+	gem_refs = kref_read(&imp->obj->refcount);
+	dmabuf_refs = file_count(imp->dmabuf->file);
+	file_refs = file_count(imp->ctx->file);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset, &addr);
+	flush_delayed_fput();
+
+	KUNIT_EXPECT_EQ(test, ret, *kind == EXPORTER_MMAP_FAILS ? -ENOMEM :
+							       -EINVAL);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), file_refs);
+}
+
+/*
+ * Map an imported dma-buf that was exported read-only, as PRIME exports
+ * without DRM_RDWR are. The test case succeeds if a writable shared
+ * mapping fails with -EACCES before the exporter is asked, a read-only
+ * mapping works and shows the data, its VM_MAYWRITE is cleared so that
+ * mprotect() cannot make it writable, and no reference is left behind.
+ */
+static void drm_gem_forward_test_read_only(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *imp;
+	struct drm_gem_forward_test_vma vma = {};
+	unsigned int gem_refs;
+	long dmabuf_refs;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 EXPORTER_NO_VM_OPS, O_RDONLY);
+	KUNIT_ASSERT_FALSE(test, imp->dmabuf->file->f_mode & FMODE_WRITE);
+
+	gem_refs = kref_read(&imp->obj->refcount);
+	dmabuf_refs = file_count(imp->dmabuf->file);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset, &addr);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, ret, -EACCES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE, PROT_READ,
+					   MAP_SHARED, imp->offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	drm_gem_forward_test_vma(test, addr, &vma);
+	KUNIT_EXPECT_FALSE(test, vma.flags & VM_WRITE);
+	KUNIT_EXPECT_FALSE(test, vma.flags & VM_MAYWRITE);
+	KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
+	drm_gem_forward_test_check_data(test, imp->buf, 1, addr + PAGE_SIZE,
+					false);
+
+	drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+}
+
+/*
+ * Map an imported object privately. The test case succeeds if a private
+ * mapping, which could be written copy-on-write, fails with -EINVAL for a
+ * read-write and for a read-only dma-buf, without asking the exporter.
+ */
+static void drm_gem_forward_test_private(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *rw, *ro;
+	struct drm_gem_forward_test_ctx *ctx;
+	unsigned long addr;
+
+	drm_gem_forward_test_require_forwarding(test);
+	ctx = drm_gem_forward_test_open(test, IMPORTER_OPTED_IN);
+	rw = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDWR);
+	ro = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDONLY);
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+							   PROT_READ | PROT_WRITE,
+							   MAP_PRIVATE,
+							   rw->offset, &addr),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+							   PROT_READ | PROT_WRITE,
+							   MAP_PRIVATE,
+							   ro->offset, &addr),
+			-EINVAL);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, atomic_read(&rw->buf->mmaps), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ro->buf->mmaps), 0);
+}
+
+/*
+ * Map more than the object, or from inside it, through drm_gem_mmap().
+ * The test case succeeds if both fail with -EINVAL and the exporter is
+ * never asked.
+ */
+static void drm_gem_forward_test_oversize(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *imp;
+	unsigned long addr;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 EXPORTER_VM_OPS, O_RDWR);
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(imp->ctx,
+							   TEST_SIZE + PAGE_SIZE,
+							   PROT_READ, MAP_SHARED,
+							   imp->offset, &addr),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(imp->ctx, PAGE_SIZE,
+							   PROT_READ, MAP_SHARED,
+							   imp->offset + PAGE_SIZE,
+							   &addr),
+			-EINVAL);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
+}
+
+/*
+ * Map part of an imported object through a driver mmap path of its own
+ * that looks offsets up with a non-exact lookup and hands its lookup
+ * reference to the VMA. The test case succeeds if a mapping that starts at
+ * the object's second page shows the exporter's second and third pages, a
+ * mapping running past the end fails with -EINVAL, and the driver's
+ * reference is dropped on success and left to the driver on failure, so
+ * the GEM object's count is unchanged after both.
+ */
+static void drm_gem_forward_test_partial(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *imp;
+	unsigned int gem_refs;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OWN_MMAP,
+					 EXPORTER_VM_OPS, O_RDWR);
+	gem_refs = kref_read(&imp->obj->refcount);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, 2 * PAGE_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset + PAGE_SIZE, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+
+	drm_gem_forward_test_check_data(test, imp->buf, 1, addr, true);
+	drm_gem_forward_test_check_data(test, imp->buf, 2, addr + PAGE_SIZE,
+					true);
+	drm_gem_forward_test_munmap(addr, 2 * PAGE_SIZE);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset + PAGE_SIZE, &addr);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+}
+
+/*
+ * Close the handle and drop every reference to the object and the dma-buf
+ * while a forwarded mapping exists. The test case succeeds if the data
+ * stays reachable through the mapping, the exporter's buffer is released
+ * only at munmap(), and is released then.
+ */
+static void drm_gem_forward_test_outlives_handles(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *imp;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 EXPORTER_VM_OPS, O_RDWR);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	kunit_release_action(test, drm_gem_forward_test_handle_delete, imp);
+	kunit_release_action(test, drm_gem_object_put_wrapper, imp->obj);
+	kunit_release_action(test, drm_gem_forward_test_dma_buf_put,
+			     imp->dmabuf);
+	kunit_release_action(test, drm_gem_forward_test_fput, imp->ctx->file);
+	KUNIT_EXPECT_FALSE(test, imp->buf->released);
+
+	drm_gem_forward_test_check_data(test, imp->buf, 3, addr + 3 * PAGE_SIZE,
+					true);
+
+	drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	KUNIT_EXPECT_TRUE(test, imp->buf->released);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes), 1);
+}
+
+struct drm_gem_forward_test_policy_param {
+	enum drm_gem_forward_policy policy;
+	enum drm_gem_forward_test_importer importer;
+};
+
+static const struct drm_gem_forward_test_policy_param drm_gem_forward_test_policies[] = {
+	{ DRM_GEM_FORWARD_NEVER, IMPORTER_OPTED_IN },
+	{ DRM_GEM_FORWARD_NEVER, IMPORTER_NOT_OPTED_IN },
+	{ DRM_GEM_FORWARD_OPT_IN, IMPORTER_OPTED_IN },
+	{ DRM_GEM_FORWARD_OPT_IN, IMPORTER_NOT_OPTED_IN },
+	{ DRM_GEM_FORWARD_ALL, IMPORTER_OPTED_IN },
+	{ DRM_GEM_FORWARD_ALL, IMPORTER_NOT_OPTED_IN },
+};
+
+static void
+drm_gem_forward_test_policy_desc(const struct drm_gem_forward_test_policy_param *p,
+				 char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "policy %s, driver %s",
+		 drm_gem_forward_policy_name(p->policy),
+		 p->importer == IMPORTER_OPTED_IN ? "opted in" : "not opted in");
+}
+
+KUNIT_ARRAY_PARAM(drm_gem_forward_test_policies, drm_gem_forward_test_policies,
+		  drm_gem_forward_test_policy_desc);
+
+/*
+ * Ask for a policy, then map an import of an opted-in or a not opted-in
+ * driver. The test case succeeds if a policy looser than the built-in one
+ * is refused with -EPERM and leaves the built-in one in force, and if, for
+ * the policy in force, drm_gem_forward_allowed(), the dumb map offset
+ * (an offset or -EINVAL) and mmap() at the offset the import already has
+ * (forwarded with the data visible, or -EPERM without asking the exporter)
+ * all give the same answer: never refuses, opt-in forwards for the
+ * opted-in driver only, all forwards for both.
+ */
+static void drm_gem_forward_test_policy(struct kunit *test)
+{
+	const struct drm_gem_forward_test_policy_param *p = test->param_value;
+	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
+	enum drm_gem_forward_policy in_force;
+	struct drm_gem_forward_test_import *imp;
+	unsigned int gem_refs;
+	unsigned long addr;
+	bool allowed;
+	u64 offset;
+	long ret;
+
+	imp = drm_gem_forward_test_setup(test, p->importer, EXPORTER_VM_OPS,
+					 O_RDWR);
+	gem_refs = kref_read(&imp->obj->refcount);
+
+	ret = kunit_add_action_or_reset(test,
+					drm_gem_forward_test_restore_policy,
+					NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	ret = drm_gem_forward_set_policy(p->policy);
+	if (p->policy > builtin) {
+		KUNIT_EXPECT_EQ(test, ret, -EPERM);
+		in_force = builtin;
+	} else {
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		in_force = p->policy;
+	}
+	KUNIT_ASSERT_EQ(test, drm_gem_forward_policy(), in_force);
+
+	allowed = in_force == DRM_GEM_FORWARD_ALL ||
+		  (in_force == DRM_GEM_FORWARD_OPT_IN &&
+		   p->importer == IMPORTER_OPTED_IN);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_allowed(imp->obj), allowed);
+
+	ret = drm_gem_dumb_map_offset(imp->ctx->file->private_data, imp->ctx->drm,
+				      imp->handle, &offset);
+	if (allowed) {
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		KUNIT_EXPECT_EQ(test, offset, imp->offset);
+	} else {
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	}
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset, &addr);
+	if (allowed) {
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		drm_gem_forward_test_check_data(test, imp->buf, 0, addr, true);
+		drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	} else {
+		flush_delayed_fput();
+		KUNIT_EXPECT_EQ(test, ret, -EPERM);
+		KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
+	}
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+}
+
+/*
+ * Set policies through drm_gem_forward_set_policy(), the function behind
+ * drm.gem_mmap_forward. The test case succeeds if every policy up to the
+ * built-in one is taken, anything looser is refused with -EPERM, values
+ * that are no policy with -EINVAL, and names match the parameter's.
+ */
+static void drm_gem_forward_test_set_policy(struct kunit *test)
+{
+	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
+	enum drm_gem_forward_policy policy;
+	int ret;
+
+	ret = kunit_add_action_or_reset(test,
+					drm_gem_forward_test_restore_policy,
+					NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_policy(), builtin);
+
+	for (policy = DRM_GEM_FORWARD_NEVER; policy <= DRM_GEM_FORWARD_ALL;
+	     policy++) {
+		ret = drm_gem_forward_set_policy(policy);
+		KUNIT_EXPECT_EQ(test, ret, policy <= builtin ? 0 : -EPERM);
+		KUNIT_EXPECT_EQ(test, drm_gem_forward_policy(),
+				policy <= builtin ? policy : builtin);
+	}
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_set_policy(DRM_GEM_FORWARD_ALL + 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_set_policy(-1), -EINVAL);
+
+	KUNIT_EXPECT_STREQ(test, drm_gem_forward_policy_name(DRM_GEM_FORWARD_NEVER),
+			   "never");
+	KUNIT_EXPECT_STREQ(test, drm_gem_forward_policy_name(DRM_GEM_FORWARD_OPT_IN),
+			   "opt-in");
+	KUNIT_EXPECT_STREQ(test, drm_gem_forward_policy_name(DRM_GEM_FORWARD_ALL),
+			   "all");
+}
+
+/*
+ * Map a native shmem object while the policy is never. The test case
+ * succeeds if drm_gem_forward_allowed() is false for it and it maps and
+ * shows its data as before: the policy only concerns imported objects.
+ */
+static void drm_gem_forward_test_native(struct kunit *test)
+{
+	struct drm_gem_forward_test_ctx *ctx;
+	struct drm_gem_shmem_object *shmem;
+	unsigned long addr;
+	u8 *chunk;
+	u32 handle;
+	u64 offset;
+	long ret;
+
+	ctx = drm_gem_forward_test_open(test, IMPORTER_OPTED_IN);
+	ret = kunit_add_action_or_reset(test,
+					drm_gem_forward_test_restore_policy,
+					NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, drm_gem_forward_set_policy(DRM_GEM_FORWARD_NEVER),
+			0);
+
+	shmem = drm_gem_shmem_create(ctx->drm, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shmem);
+	ret = drm_gem_handle_create(ctx->file->private_data, &shmem->base,
+				    &handle);
+	drm_gem_object_put(&shmem->base);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_FALSE(test, drm_gem_forward_allowed(&shmem->base));
+
+	ret = drm_gem_dumb_map_offset(ctx->file->private_data, ctx->drm,
+				      handle, &offset);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	ret = drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	chunk = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
+	memset(chunk, 0x3c, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, copy_to_user((void __user *)addr, chunk,
+					   PAGE_SIZE), 0);
+	memset(chunk, 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, copy_from_user(chunk, (void __user *)addr,
+					     PAGE_SIZE), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(chunk, 0x3c, PAGE_SIZE));
+
+	drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, drm_gem_handle_delete(ctx->file->private_data,
+						    handle), 0);
+}
+
+static int drm_gem_forward_test_init(struct kunit *test)
+{
+	struct device *dev;
+	int ret;
+
+	dev = drm_kunit_helper_alloc_device(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+
+	/* The importer maps the exporter's sg table for DMA. */
+	ret = dma_set_mask(dev, DMA_BIT_MASK(64));
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	test->priv = dev;
+
+	return 0;
+}
+
+static struct kunit_case drm_gem_forward_test_cases[] = {
+	KUNIT_CASE_PARAM(drm_gem_forward_test_map,
+			 drm_gem_forward_test_mapping_exporters_gen_params),
+	KUNIT_CASE_PARAM(drm_gem_forward_test_exporter_fails,
+			 drm_gem_forward_test_failing_exporters_gen_params),
+	KUNIT_CASE(drm_gem_forward_test_read_only),
+	KUNIT_CASE(drm_gem_forward_test_private),
+	KUNIT_CASE(drm_gem_forward_test_oversize),
+	KUNIT_CASE(drm_gem_forward_test_partial),
+	KUNIT_CASE(drm_gem_forward_test_outlives_handles),
+	KUNIT_CASE_PARAM(drm_gem_forward_test_policy,
+			 drm_gem_forward_test_policies_gen_params),
+	KUNIT_CASE(drm_gem_forward_test_set_policy),
+	KUNIT_CASE(drm_gem_forward_test_native),
+	{}
+};
+
+static struct kunit_suite drm_gem_forward_test_suite = {
+	.name = "drm_gem_forward",
+	.init = drm_gem_forward_test_init,
+	.test_cases = drm_gem_forward_test_cases,
+};
+
+kunit_test_suite(drm_gem_forward_test_suite);
+
+MODULE_DESCRIPTION("KUnit test suite for forwarding mmap() of imported GEM objects");
+MODULE_IMPORT_NS(DMA_BUF);
+MODULE_LICENSE("GPL");
