@@ -6,6 +6,7 @@
 #include <linux/types.h>
 
 struct drm_gem_object;
+struct drm_vma_offset_node;
 struct vm_area_struct;
 
 /**
@@ -41,6 +42,9 @@ enum drm_gem_forward_policy drm_gem_forward_policy(void);
 const char *drm_gem_forward_policy_name(enum drm_gem_forward_policy policy);
 int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy);
 bool drm_gem_forward_allowed(const struct drm_gem_object *obj);
+int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
+			      const struct drm_vma_offset_node *node,
+			      struct vm_area_struct *vma);
 int drm_gem_forward_mmap(struct drm_gem_object *obj,
 			 struct vm_area_struct *vma);
 

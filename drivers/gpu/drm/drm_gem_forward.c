@@ -4,8 +4,10 @@
  */
 
 #include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -242,12 +244,12 @@ static void drm_gem_forward_log(const struct drm_gem_object *obj,
 		      vma->vm_flags & VM_WRITE ? "rw" : "ro", outcome, ret);
 }
 
-/* The page offset into the dma-buf: the VMA's offset past the object's node. */
-static int drm_gem_forward_pgoff(const struct drm_gem_object *obj,
+/* The page offset into the dma-buf: the VMA's offset past the node's start. */
+static int drm_gem_forward_pgoff(const struct drm_vma_offset_node *node,
 				 const struct vm_area_struct *vma,
 				 unsigned long *pgoff)
 {
-	unsigned long start = drm_vma_node_start(&obj->vma_node);
+	unsigned long start = drm_vma_node_start(node);
 
 	if (vma->vm_pgoff < start)
 		return -EINVAL;
@@ -258,18 +260,21 @@ static int drm_gem_forward_pgoff(const struct drm_gem_object *obj,
 }
 
 /**
- * drm_gem_forward_mmap - forward mmap() of an imported GEM object to its exporter
+ * drm_gem_forward_mmap_node - forward mmap() of an imported GEM object to its exporter
  * @obj: imported GEM object
+ * @node: the offset node the VMA's offset was looked up in
  * @vma: VMA being set up by mmap() on the importing driver's file
  *
  * Maps @obj by handing @vma to the exporter of its dma-buf with
  * dma_buf_mmap(), if drm_gem_forward_allowed() says so. &vm_area_struct.vm_pgoff
- * may point anywhere inside the object's offset node: the offset into the
- * dma-buf is computed from the node, so drivers that look nodes up with
- * drm_vma_offset_lookup_locked() can map part of an object. On success the
- * VMA belongs to the exporter: its file is the dma-buf file, its
- * &vm_area_struct.vm_ops are the exporter's (or none), and VM_DONTEXPAND is
- * set whatever the exporter did.
+ * may point anywhere inside @node: the offset into the dma-buf is computed
+ * from the node's start, so drivers that look nodes up with
+ * drm_vma_offset_lookup_locked() can map part of an object, and drivers that
+ * give an object several nodes (i915 has one per mmap type) pass the one
+ * they found; drivers that use &drm_gem_object.vma_node call
+ * drm_gem_forward_mmap(). On success the VMA belongs to the exporter: its
+ * file is the dma-buf file, its &vm_area_struct.vm_ops are the exporter's
+ * (or none), and VM_DONTEXPAND is set whatever the exporter did.
  *
  * Access is checked against the dma-buf, not the DRM file: if the dma-buf
  * file was not opened for writing (a PRIME export without DRM_RDWR), a
@@ -287,18 +292,20 @@ static int drm_gem_forward_pgoff(const struct drm_gem_object *obj,
  * the reference only if it fails. A failure leaves every count as it was:
  * the GEM object's, the dma-buf file's and the DRM file's.
  *
- * Must be called from the &file_operations.mmap path with the mmap lock held
- * and without the dma-buf's reservation lock.
+ * Must be called from the &file_operations.mmap path, with the mmap lock
+ * held for writing and without the dma-buf's reservation lock, which the
+ * exporter may take.
  *
  * Returns:
  * 0 on success; -EPERM if the policy does not allow forwarding @obj;
- * -EINVAL for a copy-on-write mapping, an offset before the object or a
- * range past the end of the dma-buf, or when the exporter cannot mmap;
+ * -EINVAL for a copy-on-write mapping, an offset before @node or a range
+ * past the end of the dma-buf, or when the exporter cannot mmap;
  * -EACCES for a writable mapping of a read-only dma-buf; -EOVERFLOW if the
  * range overflows; or the exporter's error.
  */
-int drm_gem_forward_mmap(struct drm_gem_object *obj,
-			 struct vm_area_struct *vma)
+int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
+			      const struct drm_vma_offset_node *node,
+			      struct vm_area_struct *vma)
 {
 	struct dma_buf *dmabuf;
 	unsigned long pgoff;
@@ -309,6 +316,8 @@ int drm_gem_forward_mmap(struct drm_gem_object *obj,
 		return -EINVAL;
 
 	dmabuf = obj->import_attach->dmabuf;
+	mmap_assert_write_locked(vma->vm_mm);
+	lockdep_assert_not_held(&dmabuf->resv->lock.base);
 
 	if (!drm_gem_forward_allowed(obj)) {
 		ret = -EPERM;
@@ -333,9 +342,9 @@ int drm_gem_forward_mmap(struct drm_gem_object *obj,
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
 
-	ret = drm_gem_forward_pgoff(obj, vma, &pgoff);
+	ret = drm_gem_forward_pgoff(node, vma, &pgoff);
 	if (ret) {
-		outcome = "refused, offset before the object";
+		outcome = "refused, offset before the node";
 		goto out;
 	}
 
@@ -359,5 +368,26 @@ int drm_gem_forward_mmap(struct drm_gem_object *obj,
 out:
 	drm_gem_forward_log(obj, dmabuf, vma, outcome, ret);
 	return ret;
+}
+EXPORT_SYMBOL_GPL(drm_gem_forward_mmap_node);
+
+/**
+ * drm_gem_forward_mmap - forward mmap() of an imported GEM object to its exporter
+ * @obj: imported GEM object
+ * @vma: VMA being set up by mmap() on the importing driver's file
+ *
+ * drm_gem_forward_mmap_node() for a VMA whose offset lies in the object's
+ * own offset node, &drm_gem_object.vma_node, as for drm_gem_mmap() and
+ * drm_gem_mmap_obj(), which call it for every imported object. The
+ * reference contract and the checks are those of
+ * drm_gem_forward_mmap_node().
+ *
+ * Returns:
+ * 0 on success or a negative error code, as drm_gem_forward_mmap_node().
+ */
+int drm_gem_forward_mmap(struct drm_gem_object *obj,
+			 struct vm_area_struct *vma)
+{
+	return drm_gem_forward_mmap_node(obj, &obj->vma_node, vma);
 }
 EXPORT_SYMBOL_GPL(drm_gem_forward_mmap);

@@ -262,7 +262,7 @@ static int drm_gem_forward_test_own_mmap(struct file *filp,
 		return -ENODEV;
 	}
 
-	ret = drm_gem_forward_mmap(obj, vma);
+	ret = drm_gem_forward_mmap_node(obj, node, vma);
 	if (ret)
 		drm_gem_object_put(obj);
 
