@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# drm-gem-forward: the targets are the README's vocabulary; each runs the
+# phases under tooling/ with one progress line per phase and full logs in
+# build/logs/.  KSRC=/path/to/kernel/git/tree uses your tree as the base.
+
+export T0 := $(shell date +%s)
+export KSRC
+PHASE := tooling/phase
+
+.PHONY: help run check kunit tree vm-kernel selftests series clean distclean
+
+help:
+	@sed -n 's/^## //p' Makefile
+
+## make run        boot the patched kernel and print the cross-driver mapping table
+run: tree vm-kernel selftests
+	@tooling/run-matrix
+
+## make check      run every test; the last line is "N passed, N failed"
+check:
+	@tooling/check
+
+## make kunit      the DRM KUnit suites on UML under each forwarding policy
+kunit: tree
+	@$(PHASE) kunit-opt-in tooling/kunit opt-in
+	@$(PHASE) kunit-never tooling/kunit never 'drm_gem_forward*'
+	@$(PHASE) kunit-all tooling/kunit all 'drm_gem_forward*'
+
+## make tree       assemble the kernel tree in build/linux (base + patches/series)
+tree:
+	@$(PHASE) tree tooling/tree
+
+## make vm-kernel  build the test VM kernel and its modules
+vm-kernel: tree
+	@$(PHASE) vm-config tooling/vm-kernel configure
+	@$(PHASE) vm-build tooling/vm-kernel build
+
+## make selftests  build the cross-driver PRIME selftests for the VM
+selftests: vm-kernel
+	@$(PHASE) selftests-build tooling/selftests-build
+
+## make series     the submission: git format-patch output in build/series/
+series: tree
+	@$(PHASE) series tooling/series
+
+## make clean      remove build outputs but keep the extracted kernel tree
+clean:
+	rm -rf build/obj build/obj-ksrc build/results build/logs build/series \
+		build/vm build/mutant-tree
+
+## make distclean  remove build/ entirely
+distclean:
+	rm -rf build

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cross-driver PRIME tests for mmap() of imported buffers through the
+ * importing driver's DRM file, which the kernel forwards to the exporter
+ * (drivers/gpu/drm/drm_gem_forward.c).
+ *
+ * Every exporter (vgem, vkms, virtio-gpu dumb buffers, udmabuf, the system
+ * dma-heap) is paired with every importer (vgem, vkms, cirrus, virtio-gpu).
+ * Devices are found by driver name. Under the drm.gem_mmap_forward policy
+ * "never" every mapping that would be forwarded must be refused instead:
+ * MODE_MAP_DUMB with EINVAL, mmap() at the offset the import has with
+ * EPERM.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../../../kselftest_harness.h"
+#include "prime.h"
+
+#define BUF_SIZE	(64 * 1024)
+/* DRM_FILE_PAGE_OFFSET_START, in bytes: where fake offsets begin. */
+#define OFFSET_START	(1ULL << 32)
+#define SCAN_PAGES	(1 << 16)
+
+FIXTURE(prime) {
+	struct prime_buf buf;
+	int imp_fd;
+	uint32_t handle;
+	bool forwarded;
+	long page;
+};
+
+FIXTURE_VARIANT(prime) {
+	const char *exporter;
+	const char *importer;
+};
+
+#define PAIR(exp, exp_name, imp, imp_name)			\
+	FIXTURE_VARIANT_ADD(prime, exp##_to_##imp) {		\
+		.exporter = exp_name,				\
+		.importer = imp_name,				\
+	}
+
+/* Pairs of one driver with itself are self-imports: nothing is forwarded. */
+PAIR(vgem, "vgem", vkms, "vkms");
+PAIR(vgem, "vgem", cirrus, "cirrus");
+PAIR(vgem, "vgem", virtio_gpu, "virtio_gpu");
+PAIR(vkms, "vkms", vgem, "vgem");
+PAIR(vkms, "vkms", cirrus, "cirrus");
+PAIR(vkms, "vkms", virtio_gpu, "virtio_gpu");
+PAIR(virtio_gpu, "virtio_gpu", vgem, "vgem");
+PAIR(virtio_gpu, "virtio_gpu", vkms, "vkms");
+PAIR(virtio_gpu, "virtio_gpu", cirrus, "cirrus");
+PAIR(udmabuf, "udmabuf", vgem, "vgem");
+PAIR(udmabuf, "udmabuf", vkms, "vkms");
+PAIR(udmabuf, "udmabuf", cirrus, "cirrus");
+PAIR(udmabuf, "udmabuf", virtio_gpu, "virtio_gpu");
+PAIR(system_heap, "system-heap", vgem, "vgem");
+PAIR(system_heap, "system-heap", vkms, "vkms");
+PAIR(system_heap, "system-heap", cirrus, "cirrus");
+PAIR(system_heap, "system-heap", virtio_gpu, "virtio_gpu");
+
+/* The importers here all use the shmem helper, which opted in. */
+static bool policy_forwards(void)
+{
+	return strcmp(prime_policy(), "never") != 0;
+}
+
+static void fill(void *p, size_t size, unsigned char seed)
+{
+	unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		c[i] = seed + i * 7 + (i >> 12);
+}
+
+static bool check(const void *p, size_t size, unsigned char seed)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (c[i] != (unsigned char)(seed + i * 7 + (i >> 12)))
+			return false;
+
+	return true;
+}
+
+/* mmap() through the importer, returning -errno on failure. */
+static long map_import(int fd, size_t size, int prot, int flags,
+		       uint64_t offset, void **addr)
+{
+	*addr = mmap(NULL, size, prot, flags, fd, offset);
+	if (*addr == MAP_FAILED)
+		return -errno;
+
+	return 0;
+}
+
+/*
+ * Find the fake offset of the import without asking for it, as a process
+ * that owns the handle can: the helpers allocate it at import time. Stops
+ * at the first offset that maps, or that the policy refuses (-EPERM).
+ */
+static long scan_offset(int fd, size_t size, int prot, uint64_t *offset)
+{
+	uint64_t off;
+	void *addr;
+	long ret;
+	int page = getpagesize();
+
+	for (off = OFFSET_START; off < OFFSET_START + (uint64_t)SCAN_PAGES * page;
+	     off += page) {
+		ret = map_import(fd, size, prot, MAP_SHARED, off, &addr);
+		if (!ret)
+			munmap(addr, size);
+		if (!ret || ret == -EPERM) {
+			*offset = off;
+			return ret;
+		}
+	}
+
+	return -ENOENT;
+}
+
+/*
+ * The offset to map the import at: from MODE_MAP_DUMB when the policy
+ * forwards; when it does not, MODE_MAP_DUMB must refuse and the offset is
+ * found by scanning, where mmap() must fail with EPERM.
+ */
+static void import_offset(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(prime) *self, uint64_t *offset)
+{
+	if (self->forwarded) {
+		ASSERT_EQ(0, prime_map_offset(self->imp_fd, self->handle, offset));
+		return;
+	}
+
+	ASSERT_EQ(-EINVAL, prime_map_offset(self->imp_fd, self->handle, offset));
+	ASSERT_EQ(-EPERM, scan_offset(self->imp_fd, self->buf.size, PROT_READ,
+				      offset));
+}
+
+/* A dma-buf in the list that debugfs keeps of every live dma-buf. */
+static bool dma_buf_alive(unsigned long ino)
+{
+	char line[512], name[128];
+	unsigned long size, count, i;
+	unsigned int flags, mode;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lu %x %x %lu %127s %lu", &size, &flags,
+			   &mode, &count, name, &i) == 6 && i == ino)
+			found = true;
+	fclose(f);
+
+	return found;
+}
+
+static unsigned long dma_buf_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : st.st_ino;
+}
+
+FIXTURE_SETUP(prime)
+{
+	int ret;
+
+	self->page = getpagesize();
+	self->imp_fd = prime_open_driver(variant->importer);
+	if (self->imp_fd < 0)
+		SKIP(return, "no %s device", variant->importer);
+
+	ret = prime_export(variant->exporter, BUF_SIZE, true, &self->buf);
+	if (ret == -ENODEV)
+		SKIP(return, "no %s exporter", variant->exporter);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, prime_map_native(&self->buf));
+
+	ret = prime_import(self->imp_fd, self->buf.dmabuf_fd, &self->handle);
+	if (prime_import_unsupported(ret))
+		SKIP(return, "unsupported: %s cannot import foreign buffers (%s)",
+		     variant->importer, strerror(-ret));
+	ASSERT_EQ(0, ret);
+
+	self->forwarded = policy_forwards();
+	TH_LOG("policy %s: %s -> %s", prime_policy(), variant->exporter,
+	       variant->importer);
+}
+
+FIXTURE_TEARDOWN(prime)
+{
+	prime_release(&self->buf);
+	if (self->imp_fd >= 0)
+		close(self->imp_fd);
+}
+
+/*
+ * Data written through the exporter shows through the forwarded mapping and
+ * back, with CPU access bracketed by DMA_BUF_IOCTL_SYNC on the dma-buf that
+ * PRIME_HANDLE_TO_FD of the imported handle gives back: the original one.
+ */
+TEST_F(prime, data_both_ways)
+{
+	uint64_t offset;
+	int sync_fd;
+	void *map;
+
+	ASSERT_EQ(0, prime_handle_to_fd(self->imp_fd, self->handle, true,
+					&sync_fd));
+	ASSERT_TRUE(prime_same_file(sync_fd, self->buf.dmabuf_fd));
+
+	import_offset(_metadata, self, &offset);
+	if (!self->forwarded) {
+		ASSERT_EQ(-EPERM, map_import(self->imp_fd, self->buf.size,
+					     PROT_READ | PROT_WRITE, MAP_SHARED,
+					     offset, &map));
+		close(sync_fd);
+		return;
+	}
+	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
+				&map));
+
+	ASSERT_EQ(0, prime_sync(sync_fd, true, true));
+	fill(self->buf.native, self->buf.size, 0x11);
+	ASSERT_EQ(0, prime_sync(sync_fd, false, true));
+
+	ASSERT_EQ(0, prime_sync(sync_fd, true, true));
+	EXPECT_TRUE(check(map, self->buf.size, 0x11));
+	fill(map, self->buf.size, 0x5a);
+	ASSERT_EQ(0, prime_sync(sync_fd, false, true));
+
+	ASSERT_EQ(0, prime_sync(sync_fd, true, false));
+	EXPECT_TRUE(check(self->buf.native, self->buf.size, 0x5a));
+	ASSERT_EQ(0, prime_sync(sync_fd, false, false));
+
+	munmap(map, self->buf.size);
+	close(sync_fd);
+}
+
+/* The kernel log names the task that mapped, the exporter and the outcome. */
+TEST_F(prime, logged)
+{
+	char want[160], rec[1024], old[32] = "0";
+	uint64_t offset;
+	bool found = false;
+	FILE *debug;
+	ssize_t len;
+	void *map;
+	char comm[32] = "";
+	int kmsg;
+
+	debug = fopen("/sys/module/drm/parameters/debug", "r+e");
+	if (!debug)
+		SKIP(return, "no drm.debug parameter");
+	if (!fgets(old, sizeof(old), debug))
+		strcpy(old, "0");
+	fprintf(debug, "%lu\n", strtoul(old, NULL, 0) | 0x8);
+	fclose(debug);
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+
+	import_offset(_metadata, self, &offset);
+	if (!map_import(self->imp_fd, self->buf.size, PROT_READ, MAP_SHARED,
+			offset, &map))
+		munmap(map, self->buf.size);
+
+	debug = fopen("/proc/self/comm", "re");
+	ASSERT_NE(NULL, debug);
+	if (fgets(comm, sizeof(comm), debug))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(debug);
+	snprintf(want, sizeof(want), "%s[%d]: mmap of imported", comm,
+		 getpid());
+
+	while ((len = read(kmsg, rec, sizeof(rec) - 1)) > 0 || errno == EPIPE) {
+		if (len <= 0)
+			continue;
+		rec[len] = '\0';
+		if (strstr(rec, want) &&
+		    strstr(rec, self->forwarded ? ": forwarded" :
+						  ": refused by policy"))
+			found = true;
+	}
+	close(kmsg);
+
+	debug = fopen("/sys/module/drm/parameters/debug", "we");
+	if (debug) {
+		fputs(old, debug);
+		fclose(debug);
+	}
+	EXPECT_TRUE(found) TH_LOG("no kernel log line with \"%s\"", want);
+}
+
+/* MAP_PRIVATE mappings could be written copy-on-write: refused. */
+TEST_F(prime, private)
+{
+	uint64_t offset;
+	void *map;
+
+	import_offset(_metadata, self, &offset);
+	EXPECT_EQ(self->forwarded ? -EINVAL : -EPERM,
+		  map_import(self->imp_fd, self->buf.size,
+			     PROT_READ | PROT_WRITE, MAP_PRIVATE, offset, &map));
+}
+
+/* A mapping larger than the buffer is refused. */
+TEST_F(prime, oversize)
+{
+	uint64_t offset;
+	void *map;
+
+	import_offset(_metadata, self, &offset);
+	EXPECT_EQ(-EINVAL, map_import(self->imp_fd, self->buf.size + self->page,
+				      PROT_READ, MAP_SHARED, offset, &map));
+}
+
+/*
+ * The mapping outlives the exporter's handle and file, the dma-buf fd and
+ * the importer's handle and file, with the data intact; munmap() then frees
+ * the dma-buf.
+ */
+TEST_F(prime, outlives_handles)
+{
+	unsigned long ino = dma_buf_ino(self->buf.dmabuf_fd);
+	uint64_t offset;
+	void *map;
+
+	import_offset(_metadata, self, &offset);
+	if (!self->forwarded)
+		return;
+	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
+				&map));
+	fill(self->buf.native, self->buf.size, 0x33);
+
+	prime_release(&self->buf);
+	ASSERT_EQ(0, prime_gem_close(self->imp_fd, self->handle));
+	close(self->imp_fd);
+	self->imp_fd = -1;
+
+	EXPECT_TRUE(check(map, self->buf.size, 0x33));
+	fill(map, self->buf.size, 0x44);
+	EXPECT_TRUE(check(map, self->buf.size, 0x44));
+	EXPECT_TRUE(dma_buf_alive(ino));
+
+	munmap(map, self->buf.size);
+	EXPECT_FALSE(dma_buf_alive(ino)) TH_LOG("dma-buf %lu still alive", ino);
+}
+
+/* A child process shares the mapping: its writes reach the exporter. */
+TEST_F(prime, fork)
+{
+	uint64_t offset;
+	int status;
+	pid_t pid;
+	void *map;
+
+	import_offset(_metadata, self, &offset);
+	if (!self->forwarded)
+		return;
+	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
+				&map));
+	fill(self->buf.native, self->buf.size, 0x66);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (!check(map, self->buf.size, 0x66))
+			_exit(1);
+		fill(map, self->buf.size, 0x77);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_TRUE(check(self->buf.native, self->buf.size, 0x77));
+	munmap(map, self->buf.size);
+}
+
+/* VM_DONTEXPAND stays set: the mapping cannot grow. */
+TEST_F(prime, mremap_grow)
+{
+	uint64_t offset;
+	void *map, *grown;
+
+	import_offset(_metadata, self, &offset);
+	if (!self->forwarded)
+		return;
+	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size, PROT_READ,
+				MAP_SHARED, offset, &map));
+	grown = mremap(map, self->buf.size, 2 * self->buf.size, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, grown);
+	if (grown != MAP_FAILED)
+		map = grown;
+	munmap(map, self->buf.size);
+}
+
+/* Unmapping the first page leaves the rest mapped and valid. */
+TEST_F(prime, partial_munmap)
+{
+	uint64_t offset;
+	char *map;
+
+	import_offset(_metadata, self, &offset);
+	if (!self->forwarded)
+		return;
+	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
+				(void **)&map));
+	fill(self->buf.native, self->buf.size, 0x21);
+
+	ASSERT_EQ(0, munmap(map, self->page));
+	EXPECT_EQ(((unsigned char *)self->buf.native)[self->page],
+		  (unsigned char)map[self->page]);
+	map[self->buf.size - 1] = 0x7e;
+	EXPECT_EQ(0x7e, ((unsigned char *)self->buf.native)[self->buf.size - 1]);
+	munmap(map + self->page, self->buf.size - self->page);
+}
+
+/*
+ * A read-only dma-buf (exported without DRM_RDWR or O_RDWR) stays read-only
+ * through the importer: PROT_WRITE gives EACCES, PROT_READ works, and
+ * mprotect() cannot add PROT_WRITE. That holds at an offset found by
+ * scanning the importer's offset space too, which on 6.12 gave a writable
+ * mapping of the exporter's buffer.
+ */
+TEST_F(prime, read_only)
+{
+	struct prime_buf ro;
+	uint64_t offset, scanned;
+	uint32_t handle;
+	void *map;
+	int ret;
+
+	ret = prime_export(variant->exporter, BUF_SIZE, false, &ro);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "%s cannot export read-only", variant->exporter);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(O_RDONLY, fcntl(ro.dmabuf_fd, F_GETFL) & O_ACCMODE);
+
+	/* The read-only import must be the only handle a scan can find. */
+	ASSERT_EQ(0, prime_gem_close(self->imp_fd, self->handle));
+	ASSERT_EQ(0, prime_import(self->imp_fd, ro.dmabuf_fd, &handle));
+
+	if (!self->forwarded) {
+		ASSERT_EQ(-EPERM, scan_offset(self->imp_fd, ro.size,
+					      PROT_READ | PROT_WRITE,
+					      &scanned));
+		goto out;
+	}
+
+	ASSERT_EQ(0, prime_map_offset(self->imp_fd, handle, &offset));
+	EXPECT_EQ(-EACCES, map_import(self->imp_fd, ro.size,
+				      PROT_READ | PROT_WRITE, MAP_SHARED,
+				      offset, &map));
+
+	ASSERT_EQ(0, map_import(self->imp_fd, ro.size, PROT_READ, MAP_SHARED,
+				offset, &map));
+	EXPECT_EQ(-1, mprotect(map, ro.size, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	if (ro.dev_fd >= 0) {
+		ASSERT_EQ(0, prime_map_native(&ro));
+		fill(ro.native, ro.size, 0x42);
+		EXPECT_TRUE(check(map, ro.size, 0x42));
+	}
+	munmap(map, ro.size);
+
+	/* The same offset, found without asking for it. */
+	ASSERT_EQ(0, scan_offset(self->imp_fd, ro.size, PROT_READ, &scanned));
+	EXPECT_EQ(offset, scanned);
+	EXPECT_EQ(-EACCES, map_import(self->imp_fd, ro.size,
+				      PROT_READ | PROT_WRITE, MAP_SHARED,
+				      scanned, &map));
+out:
+	prime_gem_close(self->imp_fd, handle);
+	prime_release(&ro);
+}
+
+TEST_HARNESS_MAIN
