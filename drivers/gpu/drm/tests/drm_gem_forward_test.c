@@ -25,6 +25,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_dma_helper.h>
 #include <drm/drm_gem_forward.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_kunit_helpers.h>
@@ -54,6 +55,10 @@ enum drm_gem_forward_test_importer {
 	IMPORTER_NOT_OPTED_IN,
 	/* Opted in, with an own mmap path using a non-exact offset lookup. */
 	IMPORTER_OWN_MMAP,
+	/* DMA helper object functions, mapped through drm_gem_mmap(). */
+	IMPORTER_DMA,
+	/* DMA helper, with an own mmap path calling drm_gem_dma_mmap(). */
+	IMPORTER_DMA_DIRECT,
 };
 
 struct drm_gem_forward_test_buf {
@@ -269,6 +274,44 @@ static int drm_gem_forward_test_own_mmap(struct file *filp,
 	return ret;
 }
 
+/*
+ * A driver that maps its DMA-helper objects with drm_gem_dma_mmap() from an
+ * mmap path of its own, as drivers that call the helper directly do.
+ */
+static int drm_gem_forward_test_dma_mmap(struct file *filp,
+					 struct vm_area_struct *vma)
+{
+	struct drm_file *priv = filp->private_data;
+	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
+	struct drm_vma_offset_node *node;
+	struct drm_gem_object *obj = NULL;
+	int ret;
+
+	drm_vma_offset_lock_lookup(mgr);
+	node = drm_vma_offset_exact_lookup_locked(mgr, vma->vm_pgoff,
+						  vma_pages(vma));
+	if (node) {
+		obj = container_of(node, struct drm_gem_object, vma_node);
+		if (!kref_get_unless_zero(&obj->refcount))
+			obj = NULL;
+	}
+	drm_vma_offset_unlock_lookup(mgr);
+
+	if (!obj)
+		return -EINVAL;
+
+	if (!drm_vma_node_is_allowed(node, priv)) {
+		drm_gem_object_put(obj);
+		return -EACCES;
+	}
+
+	ret = drm_gem_dma_mmap(to_drm_gem_dma_obj(obj), vma);
+	if (ret)
+		drm_gem_object_put(obj);
+
+	return ret;
+}
+
 DEFINE_DRM_GEM_FOPS(drm_gem_forward_test_fops);
 
 static const struct file_operations drm_gem_forward_test_own_fops = {
@@ -277,6 +320,14 @@ static const struct file_operations drm_gem_forward_test_own_fops = {
 	.release = drm_release,
 	.unlocked_ioctl = drm_ioctl,
 	.mmap = drm_gem_forward_test_own_mmap,
+};
+
+static const struct file_operations drm_gem_forward_test_dma_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.mmap = drm_gem_forward_test_dma_mmap,
 };
 
 static const struct drm_driver drm_gem_forward_test_drivers[] = {
@@ -295,6 +346,16 @@ static const struct drm_driver drm_gem_forward_test_drivers[] = {
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_own_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
+	},
+	[IMPORTER_DMA] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_fops,
+		DRM_GEM_DMA_DRIVER_OPS,
+	},
+	[IMPORTER_DMA_DIRECT] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_dma_fops,
+		DRM_GEM_DMA_DRIVER_OPS,
 	},
 };
 
@@ -342,13 +403,16 @@ drm_gem_forward_test_export(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	buf->kind = kind;
 
+	/* Physically contiguous, as the DMA helper's imports must be. */
 	buf->pages = kunit_kcalloc(test, TEST_PAGES, sizeof(*buf->pages),
 				   GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf->pages);
-	for (i = 0; i < TEST_PAGES; i++) {
-		buf->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		KUNIT_ASSERT_NOT_NULL(test, buf->pages[i]);
-	}
+	buf->pages[0] = alloc_pages(GFP_KERNEL | __GFP_ZERO,
+				    get_order(TEST_SIZE));
+	KUNIT_ASSERT_NOT_NULL(test, buf->pages[0]);
+	split_page(buf->pages[0], get_order(TEST_SIZE));
+	for (i = 1; i < TEST_PAGES; i++)
+		buf->pages[i] = buf->pages[0] + i;
 
 	exp_info.ops = kind == EXPORTER_NO_MMAP ?
 		       &drm_gem_forward_test_dmabuf_ops_no_mmap :
@@ -871,6 +935,79 @@ static void drm_gem_forward_test_outlives_handles(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes), 1);
 }
 
+static const enum drm_gem_forward_test_importer drm_gem_forward_test_dma_importers[] = {
+	IMPORTER_DMA,
+	IMPORTER_DMA_DIRECT,
+};
+
+static void
+drm_gem_forward_test_dma_desc(const enum drm_gem_forward_test_importer *importer,
+			      char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 *importer == IMPORTER_DMA ? "through drm_gem_mmap()" :
+		 "through drm_gem_dma_mmap()");
+}
+
+KUNIT_ARRAY_PARAM(drm_gem_forward_test_dma_importers,
+		  drm_gem_forward_test_dma_importers,
+		  drm_gem_forward_test_dma_desc);
+
+/*
+ * Map an import of a DMA-helper driver, through drm_gem_mmap() and through
+ * a driver's own call of drm_gem_dma_mmap(). The test case succeeds if the
+ * mapping is the exporter's (the DMA API would map from the import's
+ * kernel address, which it does not have, and its device address), data
+ * shows both ways, the counts are back after munmap(), and a read-only
+ * dma-buf refuses PROT_WRITE with -EACCES.
+ */
+static void drm_gem_forward_test_dma_helper(struct kunit *test)
+{
+	const enum drm_gem_forward_test_importer *importer = test->param_value;
+	struct drm_gem_forward_test_import *imp, *ro;
+	struct drm_gem_forward_test_vma vma = {};
+	struct drm_gem_forward_test_ctx *ctx;
+	unsigned int gem_refs;
+	long dmabuf_refs;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	ctx = drm_gem_forward_test_open(test, *importer);
+	imp = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDWR);
+	ro = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDONLY);
+	/* Nothing of the buffer is the importer's to map. */
+	KUNIT_ASSERT_NULL(test, to_drm_gem_dma_obj(imp->obj)->vaddr);
+
+	gem_refs = kref_read(&imp->obj->refcount);
+	dmabuf_refs = file_count(imp->dmabuf->file);
+
+	ret = drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   imp->offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	drm_gem_forward_test_vma(test, addr, &vma);
+	KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
+	KUNIT_EXPECT_PTR_EQ(test, vma.ops, &drm_gem_forward_test_vm_ops);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	drm_gem_forward_test_check_data(test, imp->buf, 0, addr, true);
+	drm_gem_forward_test_check_data(test, imp->buf, TEST_PAGES - 1,
+					addr + (TEST_PAGES - 1) * PAGE_SIZE,
+					true);
+
+	drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+							   PROT_READ | PROT_WRITE,
+							   MAP_SHARED,
+							   ro->offset, &addr),
+			-EACCES);
+	flush_delayed_fput();
+}
+
 struct drm_gem_forward_test_policy_param {
 	enum drm_gem_forward_policy policy;
 	enum drm_gem_forward_test_importer importer;
@@ -1088,6 +1225,8 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 	KUNIT_CASE(drm_gem_forward_test_oversize),
 	KUNIT_CASE(drm_gem_forward_test_partial),
 	KUNIT_CASE(drm_gem_forward_test_outlives_handles),
+	KUNIT_CASE_PARAM(drm_gem_forward_test_dma_helper,
+			 drm_gem_forward_test_dma_importers_gen_params),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_policy,
 			 drm_gem_forward_test_policies_gen_params),
 	KUNIT_CASE(drm_gem_forward_test_set_policy),
