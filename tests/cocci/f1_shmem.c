@@ -1,5 +1,9 @@
 // F1: guarded, complete; obj->import_attach, obj->dma_buf, braces, a
 // local ret that stays in use. The object functions are opted in already.
+#include <drm/drm_drv.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
+
 static const struct drm_gem_object_funcs drm_gem_shmem_funcs = {
 	.free = drm_gem_shmem_object_free,
 	.mmap = drm_gem_shmem_object_mmap,

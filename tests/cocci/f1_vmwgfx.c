@@ -1,5 +1,10 @@
 // F1: guarded, complete; the local ret is only used by the forward, and
 // the object functions get the opt-in.
+#include "vmwgfx_drv.h"
+
+#include "drm/drm_prime.h"
+#include "drm/drm_gem_ttm_helper.h"
+
 static int vmw_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	int ret;

@@ -1,4 +1,9 @@
 // F2: guarded bare tail-return, no reset, no put (the exynos leak).
+#include <linux/dma-buf.h>
+
+#include <drm/drm_prime.h>
+#include <drm/drm_vma_manager.h>
+
 static int exynos_drm_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	struct exynos_drm_gem *exynos_gem = to_exynos_gem(obj);

@@ -1,4 +1,7 @@
 // F3: an import-only op, put without reset (the etnaviv underflow).
+#include <drm/drm_prime.h>
+#include <linux/dma-buf.h>
+
 static int etnaviv_gem_prime_mmap_obj(struct etnaviv_gem_object *etnaviv_obj,
 		struct vm_area_struct *vma)
 {
