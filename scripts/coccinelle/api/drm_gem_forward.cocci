@@ -277,6 +277,30 @@ fn(...) {
   ... when != ret
 }
 
+// The helper's header, placed among the file's DRM headers.
+@has_forward_h depends on patch@
+@@
+(
+#include <drm/drm_gem_forward.h>
+|
+#include "drm/drm_gem_forward.h"
+)
+
+@include_shmem depends on patch && forwards && !has_forward_h@
+@@
++ #include <drm/drm_gem_forward.h>
+  #include <drm/drm_gem_shmem_helper.h>
+
+@include_prime depends on patch && forwards && !has_forward_h && !include_shmem@
+@@
++ #include <drm/drm_gem_forward.h>
+  #include <drm/drm_prime.h>
+
+@include_quoted depends on patch && forwards && !has_forward_h && !include_shmem && !include_prime@
+@@
++ #include "drm/drm_gem_forward.h"
+  #include "drm/drm_prime.h"
+
 // Opt the object functions in: those whose .mmap forwards, and those
 // whose .mmap hands the VMA to a per-object ops table.
 @dispatch depends on patch@
