@@ -8,7 +8,8 @@ export T0 := $(shell date +%s)
 export KSRC
 PHASE := tooling/phase
 
-.PHONY: help run check kunit tree vm-kernel selftests series clean distclean
+.PHONY: help run check kunit tree vm-kernel selftests bench series clean \
+	distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -39,6 +40,12 @@ vm-kernel: tree
 ## make selftests  build the cross-driver PRIME selftests for the VM
 selftests: vm-kernel
 	@$(PHASE) selftests-build tooling/selftests-build
+
+## make bench      benchmark forwarded against direct and native mappings
+bench: tree selftests
+	@VM_FLAVOR=bench $(PHASE) bench-config tooling/vm-kernel configure
+	@VM_FLAVOR=bench $(PHASE) bench-build tooling/vm-kernel build
+	@tooling/bench
 
 ## make series     the submission: git format-patch output in build/series/
 series: tree

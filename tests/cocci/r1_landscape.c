@@ -47,3 +47,29 @@ static const struct drm_gem_object_funcs opted_ttm_funcs = {
 	.mmap = drm_gem_ttm_mmap,
 	.forward_import_mmap = true,
 };
+
+static int foo_mmap_buffer(struct foo_bo *bo, struct vm_area_struct *vma)
+{
+	return dma_mmap_attrs(bo->dev, vma, bo->vaddr, bo->dma_addr,
+			      vma->vm_end - vma->vm_start, bo->attrs);
+}
+
+static int foo_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	if (drm_gem_is_imported(obj))
+		return drm_gem_forward_mmap(obj, vma);
+
+	return foo_mmap_buffer(to_foo_bo(obj), vma);
+}
+
+static int radeon_gem_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	if (radeon_ttm_tt_has_userptr(obj))
+		return -EPERM;
+
+	return drm_gem_ttm_mmap(obj, vma);
+}
+
+static const struct drm_gem_object_funcs radeon_gem_object_funcs = {
+	.mmap = radeon_gem_object_mmap,
+};

@@ -32,6 +32,8 @@ virtual report
 @initialize:python@
 @@
 import_checked = set()
+ttm_mmap_fns = set(["drm_gem_ttm_mmap"])
+opted_funcs = set()
 org_mode = []
 
 def emit(p, msg):
@@ -139,7 +141,13 @@ fn << refuse.fn;
 @@
 emit(p, "INFO %s() refuses mmap of imported objects; drm_gem_forward_allowed() tells whether forwarding is allowed" % fn)
 
-// DMA API mappings in mmap code that never looks at imports.
+// DMA API mappings in mmap code of GEM drivers that never looks at
+// imports, itself or in a caller that checks before calling it.
+@uses_gem depends on report || org@
+identifier f, x;
+@@
+f(..., struct drm_gem_object *x, ...) { ... }
+
 @checks_import depends on report || org@
 identifier fn;
 expression E;
@@ -155,7 +163,25 @@ fn << checks_import.fn;
 @@
 import_checked.add((p[0].file, fn))
 
-@dma_mmap depends on report || org@
+@checked_callee depends on report || org@
+identifier caller, callee;
+expression E;
+statement S;
+position p;
+@@
+caller@p(...) {
+  ... when any
+  if (\(E->import_attach\|E.import_attach\|drm_gem_is_imported(E)\)) S
+  <+... callee(...) ...+>
+}
+
+@script:python depends on report || org@
+p << checked_callee.p;
+callee << checked_callee.callee;
+@@
+import_checked.add((p[0].file, callee))
+
+@dma_mmap depends on (report || org) && uses_gem@
 identifier fn =~ "mmap";
 identifier dma_fn = { dma_mmap_wc, dma_mmap_attrs, dma_mmap_coherent,
 		      dma_mmap_pages };
@@ -173,19 +199,20 @@ if (p[0].file, fn) not in import_checked:
     emit(p, "WARNING %s() maps with the DMA API and never checks for imported objects: for an import that is memory the importer does not own; forward with drm_gem_forward_mmap()" % fn)
 
 // TTM object functions: imported mappings fault with SIGBUS.
-@ttm depends on report || org@
-identifier funcs;
-symbol drm_gem_ttm_mmap;
-position p;
+@ttm_fn depends on report || org@
+identifier fn;
 @@
-struct drm_gem_object_funcs funcs@p = {
-  ...,
-  .mmap = drm_gem_ttm_mmap,
-  ...
-};
+fn(...) {
+  <+... \(drm_gem_ttm_mmap\|ttm_bo_mmap_obj\)(...) ...+>
+}
 
-@ttm_opted depends on report || org@
-identifier ttm.funcs;
+@script:python depends on report || org@
+fn << ttm_fn.fn;
+@@
+ttm_mmap_fns.add(fn)
+
+@funcs_opted depends on report || org@
+identifier funcs;
 symbol true;
 @@
 struct drm_gem_object_funcs funcs = {
@@ -194,11 +221,28 @@ struct drm_gem_object_funcs funcs = {
   ...
 };
 
-@script:python depends on (report || org) && !ttm_opted@
+@script:python depends on report || org@
+funcs << funcs_opted.funcs;
+@@
+opted_funcs.add(funcs)
+
+@ttm depends on report || org@
+identifier funcs, fn;
+position p;
+@@
+struct drm_gem_object_funcs funcs@p = {
+  ...,
+  .mmap = fn,
+  ...
+};
+
+@script:python depends on report || org@
 p << ttm.p;
 funcs << ttm.funcs;
+fn << ttm.fn;
 @@
-emit(p, "INFO %s: TTM maps imported objects and raises SIGBUS at the first fault; the core refuses them with -EPERM unless the driver opts in to forwarding" % funcs)
+if fn in ttm_mmap_fns and funcs not in opted_funcs:
+    emit(p, "INFO %s: TTM maps imported objects and raises SIGBUS at the first fault; the core refuses them with -EPERM unless the driver opts in to forwarding" % funcs)
 
 // ---------------------------------------------------------------------
 // The conversion (patch).
