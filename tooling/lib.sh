@@ -8,6 +8,10 @@
 
 shopt -s inherit_errexit
 
+# Debian's python3 and its packages (python3-ply, python3-git for the
+# kernel's spdxcheck), whatever other python3 comes first in PATH.
+export PATH=/usr/bin:/bin:$PATH
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 # Debian's base and a user's KSRC= tree get separate trees and object dirs.
@@ -98,5 +102,5 @@ need_pkgs()
 	BASE_PKGS=(build-essential flex bison bc libelf-dev libssl-dev python3
 		   git xz-utils kmod cpio rsync)
 	VM_PKGS=(qemu-system-x86 libdrm-dev pkg-config)
-	CHECK_PKGS=(coccinelle sparse perl)
+	CHECK_PKGS=(coccinelle sparse perl python3-ply python3-git shellcheck)
 }

@@ -28,14 +28,20 @@
 
 #define BUF_SIZE	(64 * 1024)
 /* DRM_FILE_PAGE_OFFSET_START, in bytes: where fake offsets begin. */
-#define OFFSET_START	(1ULL << 32)
-#define SCAN_PAGES	(1 << 16)
+#define OFFSET_START	0x100000000ULL
+#define SCAN_PAGES	65536
+
+/* An import, and whether the policy forwards its mappings. */
+struct import {
+	int fd;
+	uint32_t handle;
+	size_t size;
+	bool forwarded;
+};
 
 FIXTURE(prime) {
 	struct prime_buf buf;
-	int imp_fd;
-	uint32_t handle;
-	bool forwarded;
+	struct import imp;
 	long page;
 };
 
@@ -44,30 +50,91 @@ FIXTURE_VARIANT(prime) {
 	const char *importer;
 };
 
-#define PAIR(exp, exp_name, imp, imp_name)			\
-	FIXTURE_VARIANT_ADD(prime, exp##_to_##imp) {		\
-		.exporter = exp_name,				\
-		.importer = imp_name,				\
-	}
-
 /* Pairs of one driver with itself are self-imports: nothing is forwarded. */
-PAIR(vgem, "vgem", vkms, "vkms");
-PAIR(vgem, "vgem", cirrus, "cirrus");
-PAIR(vgem, "vgem", virtio_gpu, "virtio_gpu");
-PAIR(vkms, "vkms", vgem, "vgem");
-PAIR(vkms, "vkms", cirrus, "cirrus");
-PAIR(vkms, "vkms", virtio_gpu, "virtio_gpu");
-PAIR(virtio_gpu, "virtio_gpu", vgem, "vgem");
-PAIR(virtio_gpu, "virtio_gpu", vkms, "vkms");
-PAIR(virtio_gpu, "virtio_gpu", cirrus, "cirrus");
-PAIR(udmabuf, "udmabuf", vgem, "vgem");
-PAIR(udmabuf, "udmabuf", vkms, "vkms");
-PAIR(udmabuf, "udmabuf", cirrus, "cirrus");
-PAIR(udmabuf, "udmabuf", virtio_gpu, "virtio_gpu");
-PAIR(system_heap, "system-heap", vgem, "vgem");
-PAIR(system_heap, "system-heap", vkms, "vkms");
-PAIR(system_heap, "system-heap", cirrus, "cirrus");
-PAIR(system_heap, "system-heap", virtio_gpu, "virtio_gpu");
+FIXTURE_VARIANT_ADD(prime, vgem_to_vkms) {
+	.exporter = "vgem",
+	.importer = "vkms",
+};
+
+FIXTURE_VARIANT_ADD(prime, vgem_to_cirrus) {
+	.exporter = "vgem",
+	.importer = "cirrus",
+};
+
+FIXTURE_VARIANT_ADD(prime, vgem_to_virtio_gpu) {
+	.exporter = "vgem",
+	.importer = "virtio_gpu",
+};
+
+FIXTURE_VARIANT_ADD(prime, vkms_to_vgem) {
+	.exporter = "vkms",
+	.importer = "vgem",
+};
+
+FIXTURE_VARIANT_ADD(prime, vkms_to_cirrus) {
+	.exporter = "vkms",
+	.importer = "cirrus",
+};
+
+FIXTURE_VARIANT_ADD(prime, vkms_to_virtio_gpu) {
+	.exporter = "vkms",
+	.importer = "virtio_gpu",
+};
+
+FIXTURE_VARIANT_ADD(prime, virtio_gpu_to_vgem) {
+	.exporter = "virtio_gpu",
+	.importer = "vgem",
+};
+
+FIXTURE_VARIANT_ADD(prime, virtio_gpu_to_vkms) {
+	.exporter = "virtio_gpu",
+	.importer = "vkms",
+};
+
+FIXTURE_VARIANT_ADD(prime, virtio_gpu_to_cirrus) {
+	.exporter = "virtio_gpu",
+	.importer = "cirrus",
+};
+
+FIXTURE_VARIANT_ADD(prime, udmabuf_to_vgem) {
+	.exporter = "udmabuf",
+	.importer = "vgem",
+};
+
+FIXTURE_VARIANT_ADD(prime, udmabuf_to_vkms) {
+	.exporter = "udmabuf",
+	.importer = "vkms",
+};
+
+FIXTURE_VARIANT_ADD(prime, udmabuf_to_cirrus) {
+	.exporter = "udmabuf",
+	.importer = "cirrus",
+};
+
+FIXTURE_VARIANT_ADD(prime, udmabuf_to_virtio_gpu) {
+	.exporter = "udmabuf",
+	.importer = "virtio_gpu",
+};
+
+FIXTURE_VARIANT_ADD(prime, system_heap_to_vgem) {
+	.exporter = "system-heap",
+	.importer = "vgem",
+};
+
+FIXTURE_VARIANT_ADD(prime, system_heap_to_vkms) {
+	.exporter = "system-heap",
+	.importer = "vkms",
+};
+
+FIXTURE_VARIANT_ADD(prime, system_heap_to_cirrus) {
+	.exporter = "system-heap",
+	.importer = "cirrus",
+};
+
+FIXTURE_VARIANT_ADD(prime, system_heap_to_virtio_gpu) {
+	.exporter = "system-heap",
+	.importer = "virtio_gpu",
+};
 
 /* The importers here all use the shmem helper, which opted in. */
 static bool policy_forwards(void)
@@ -139,16 +206,15 @@ static long scan_offset(int fd, size_t size, int prot, uint64_t *offset)
  * found by scanning, where mmap() must fail with EPERM.
  */
 static void import_offset(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(prime) *self, uint64_t *offset)
+			  const struct import *imp, uint64_t *offset)
 {
-	if (self->forwarded) {
-		ASSERT_EQ(0, prime_map_offset(self->imp_fd, self->handle, offset));
+	if (imp->forwarded) {
+		ASSERT_EQ(0, prime_map_offset(imp->fd, imp->handle, offset));
 		return;
 	}
 
-	ASSERT_EQ(-EINVAL, prime_map_offset(self->imp_fd, self->handle, offset));
-	ASSERT_EQ(-EPERM, scan_offset(self->imp_fd, self->buf.size, PROT_READ,
-				      offset));
+	ASSERT_EQ(-EINVAL, prime_map_offset(imp->fd, imp->handle, offset));
+	ASSERT_EQ(-EPERM, scan_offset(imp->fd, imp->size, PROT_READ, offset));
 }
 
 /* A dma-buf in the list that debugfs keeps of every live dma-buf. */
@@ -184,8 +250,8 @@ FIXTURE_SETUP(prime)
 	int ret;
 
 	self->page = getpagesize();
-	self->imp_fd = prime_open_driver(variant->importer);
-	if (self->imp_fd < 0)
+	self->imp.fd = prime_open_driver(variant->importer);
+	if (self->imp.fd < 0)
 		SKIP(return, "no %s device", variant->importer);
 
 	ret = prime_export(variant->exporter, BUF_SIZE, true, &self->buf);
@@ -194,13 +260,14 @@ FIXTURE_SETUP(prime)
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, prime_map_native(&self->buf));
 
-	ret = prime_import(self->imp_fd, self->buf.dmabuf_fd, &self->handle);
+	ret = prime_import(self->imp.fd, self->buf.dmabuf_fd, &self->imp.handle);
 	if (prime_import_unsupported(ret))
 		SKIP(return, "unsupported: %s cannot import foreign buffers (%s)",
 		     variant->importer, strerror(-ret));
 	ASSERT_EQ(0, ret);
 
-	self->forwarded = policy_forwards();
+	self->imp.size = self->buf.size;
+	self->imp.forwarded = policy_forwards();
 	TH_LOG("policy %s: %s -> %s", prime_policy(), variant->exporter,
 	       variant->importer);
 }
@@ -208,8 +275,8 @@ FIXTURE_SETUP(prime)
 FIXTURE_TEARDOWN(prime)
 {
 	prime_release(&self->buf);
-	if (self->imp_fd >= 0)
-		close(self->imp_fd);
+	if (self->imp.fd >= 0)
+		close(self->imp.fd);
 }
 
 /*
@@ -223,19 +290,19 @@ TEST_F(prime, data_both_ways)
 	int sync_fd;
 	void *map;
 
-	ASSERT_EQ(0, prime_handle_to_fd(self->imp_fd, self->handle, true,
+	ASSERT_EQ(0, prime_handle_to_fd(self->imp.fd, self->imp.handle, true,
 					&sync_fd));
 	ASSERT_TRUE(prime_same_file(sync_fd, self->buf.dmabuf_fd));
 
-	import_offset(_metadata, self, &offset);
-	if (!self->forwarded) {
-		ASSERT_EQ(-EPERM, map_import(self->imp_fd, self->buf.size,
+	import_offset(_metadata, &self->imp, &offset);
+	if (!self->imp.forwarded) {
+		ASSERT_EQ(-EPERM, map_import(self->imp.fd, self->buf.size,
 					     PROT_READ | PROT_WRITE, MAP_SHARED,
 					     offset, &map));
 		close(sync_fd);
 		return;
 	}
-	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
 				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
 				&map));
 
@@ -272,7 +339,7 @@ TEST_F(prime, logged)
 	if (!debug)
 		SKIP(return, "no drm.debug parameter");
 	if (!fgets(old, sizeof(old), debug))
-		strcpy(old, "0");
+		snprintf(old, sizeof(old), "0");
 	fprintf(debug, "%lu\n", strtoul(old, NULL, 0) | 0x8);
 	fclose(debug);
 
@@ -280,8 +347,8 @@ TEST_F(prime, logged)
 	ASSERT_LE(0, kmsg);
 	lseek(kmsg, 0, SEEK_END);
 
-	import_offset(_metadata, self, &offset);
-	if (!map_import(self->imp_fd, self->buf.size, PROT_READ, MAP_SHARED,
+	import_offset(_metadata, &self->imp, &offset);
+	if (!map_import(self->imp.fd, self->buf.size, PROT_READ, MAP_SHARED,
 			offset, &map))
 		munmap(map, self->buf.size);
 
@@ -298,7 +365,7 @@ TEST_F(prime, logged)
 			continue;
 		rec[len] = '\0';
 		if (strstr(rec, want) &&
-		    strstr(rec, self->forwarded ? ": forwarded" :
+		    strstr(rec, self->imp.forwarded ? ": forwarded" :
 						  ": refused by policy"))
 			found = true;
 	}
@@ -318,9 +385,9 @@ TEST_F(prime, private)
 	uint64_t offset;
 	void *map;
 
-	import_offset(_metadata, self, &offset);
-	EXPECT_EQ(self->forwarded ? -EINVAL : -EPERM,
-		  map_import(self->imp_fd, self->buf.size,
+	import_offset(_metadata, &self->imp, &offset);
+	EXPECT_EQ(self->imp.forwarded ? -EINVAL : -EPERM,
+		  map_import(self->imp.fd, self->buf.size,
 			     PROT_READ | PROT_WRITE, MAP_PRIVATE, offset, &map));
 }
 
@@ -330,8 +397,8 @@ TEST_F(prime, oversize)
 	uint64_t offset;
 	void *map;
 
-	import_offset(_metadata, self, &offset);
-	EXPECT_EQ(-EINVAL, map_import(self->imp_fd, self->buf.size + self->page,
+	import_offset(_metadata, &self->imp, &offset);
+	EXPECT_EQ(-EINVAL, map_import(self->imp.fd, self->buf.size + self->page,
 				      PROT_READ, MAP_SHARED, offset, &map));
 }
 
@@ -346,18 +413,18 @@ TEST_F(prime, outlives_handles)
 	uint64_t offset;
 	void *map;
 
-	import_offset(_metadata, self, &offset);
-	if (!self->forwarded)
+	import_offset(_metadata, &self->imp, &offset);
+	if (!self->imp.forwarded)
 		return;
-	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
 				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
 				&map));
 	fill(self->buf.native, self->buf.size, 0x33);
 
 	prime_release(&self->buf);
-	ASSERT_EQ(0, prime_gem_close(self->imp_fd, self->handle));
-	close(self->imp_fd);
-	self->imp_fd = -1;
+	ASSERT_EQ(0, prime_gem_close(self->imp.fd, self->imp.handle));
+	close(self->imp.fd);
+	self->imp.fd = -1;
 
 	EXPECT_TRUE(check(map, self->buf.size, 0x33));
 	fill(map, self->buf.size, 0x44);
@@ -376,10 +443,10 @@ TEST_F(prime, fork)
 	pid_t pid;
 	void *map;
 
-	import_offset(_metadata, self, &offset);
-	if (!self->forwarded)
+	import_offset(_metadata, &self->imp, &offset);
+	if (!self->imp.forwarded)
 		return;
-	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
 				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
 				&map));
 	fill(self->buf.native, self->buf.size, 0x66);
@@ -404,10 +471,10 @@ TEST_F(prime, mremap_grow)
 	uint64_t offset;
 	void *map, *grown;
 
-	import_offset(_metadata, self, &offset);
-	if (!self->forwarded)
+	import_offset(_metadata, &self->imp, &offset);
+	if (!self->imp.forwarded)
 		return;
-	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size, PROT_READ,
+	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size, PROT_READ,
 				MAP_SHARED, offset, &map));
 	grown = mremap(map, self->buf.size, 2 * self->buf.size, MREMAP_MAYMOVE);
 	EXPECT_EQ(MAP_FAILED, grown);
@@ -422,10 +489,10 @@ TEST_F(prime, partial_munmap)
 	uint64_t offset;
 	char *map;
 
-	import_offset(_metadata, self, &offset);
-	if (!self->forwarded)
+	import_offset(_metadata, &self->imp, &offset);
+	if (!self->imp.forwarded)
 		return;
-	ASSERT_EQ(0, map_import(self->imp_fd, self->buf.size,
+	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
 				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
 				(void **)&map));
 	fill(self->buf.native, self->buf.size, 0x21);
@@ -460,22 +527,22 @@ TEST_F(prime, read_only)
 	ASSERT_EQ(O_RDONLY, fcntl(ro.dmabuf_fd, F_GETFL) & O_ACCMODE);
 
 	/* The read-only import must be the only handle a scan can find. */
-	ASSERT_EQ(0, prime_gem_close(self->imp_fd, self->handle));
-	ASSERT_EQ(0, prime_import(self->imp_fd, ro.dmabuf_fd, &handle));
+	ASSERT_EQ(0, prime_gem_close(self->imp.fd, self->imp.handle));
+	ASSERT_EQ(0, prime_import(self->imp.fd, ro.dmabuf_fd, &handle));
 
-	if (!self->forwarded) {
-		ASSERT_EQ(-EPERM, scan_offset(self->imp_fd, ro.size,
+	if (!self->imp.forwarded) {
+		ASSERT_EQ(-EPERM, scan_offset(self->imp.fd, ro.size,
 					      PROT_READ | PROT_WRITE,
 					      &scanned));
 		goto out;
 	}
 
-	ASSERT_EQ(0, prime_map_offset(self->imp_fd, handle, &offset));
-	EXPECT_EQ(-EACCES, map_import(self->imp_fd, ro.size,
+	ASSERT_EQ(0, prime_map_offset(self->imp.fd, handle, &offset));
+	EXPECT_EQ(-EACCES, map_import(self->imp.fd, ro.size,
 				      PROT_READ | PROT_WRITE, MAP_SHARED,
 				      offset, &map));
 
-	ASSERT_EQ(0, map_import(self->imp_fd, ro.size, PROT_READ, MAP_SHARED,
+	ASSERT_EQ(0, map_import(self->imp.fd, ro.size, PROT_READ, MAP_SHARED,
 				offset, &map));
 	EXPECT_EQ(-1, mprotect(map, ro.size, PROT_READ | PROT_WRITE));
 	EXPECT_EQ(EACCES, errno);
@@ -487,13 +554,13 @@ TEST_F(prime, read_only)
 	munmap(map, ro.size);
 
 	/* The same offset, found without asking for it. */
-	ASSERT_EQ(0, scan_offset(self->imp_fd, ro.size, PROT_READ, &scanned));
+	ASSERT_EQ(0, scan_offset(self->imp.fd, ro.size, PROT_READ, &scanned));
 	EXPECT_EQ(offset, scanned);
-	EXPECT_EQ(-EACCES, map_import(self->imp_fd, ro.size,
+	EXPECT_EQ(-EACCES, map_import(self->imp.fd, ro.size,
 				      PROT_READ | PROT_WRITE, MAP_SHARED,
 				      scanned, &map));
 out:
-	prime_gem_close(self->imp_fd, handle);
+	prime_gem_close(self->imp.fd, handle);
 	prime_release(&ro);
 }
 

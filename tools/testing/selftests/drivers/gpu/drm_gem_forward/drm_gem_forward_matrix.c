@@ -21,9 +21,6 @@
 
 #define BUF_SIZE	(64 * 1024)
 
-static const char * const exporters[] = { PRIME_EXPORTERS };
-static const char * const importers[] = { PRIME_IMPORTERS };
-
 /* Map the import, check data both ways; describe what happened. */
 static bool try_pair(const char *exporter, const char *importer,
 		     char *outcome, size_t len)
@@ -122,16 +119,18 @@ int main(void)
 	uname(&uts);
 	printf("kernel %s, drm.gem_mmap_forward=%s\n\n", uts.release,
 	       prime_policy());
-	printf("%-12s %-11s %s\n", "exporter", "importer", "mmap through the importer");
-	printf("%-12s %-11s %s\n", "--------", "--------", "-------------------------");
+	printf("%-12s %-11s %s\n", "exporter", "importer",
+	       "mmap through the importer");
+	printf("%-12s %-11s %s\n", "--------", "--------",
+	       "-------------------------");
 
-	for (e = 0; e < sizeof(exporters) / sizeof(exporters[0]); e++) {
-		for (i = 0; i < sizeof(importers) / sizeof(importers[0]); i++) {
-			if (!try_pair(exporters[e], importers[i], outcome,
-				      sizeof(outcome)))
+	for (e = 0; e < prime_num_exporters; e++) {
+		for (i = 0; i < prime_num_importers; i++) {
+			if (!try_pair(prime_exporters[e], prime_importers[i],
+				      outcome, sizeof(outcome)))
 				failed++;
-			printf("%-12s %-11s %s\n", exporters[e], importers[i],
-			       outcome);
+			printf("%-12s %-11s %s\n", prime_exporters[e],
+			       prime_importers[i], outcome);
 		}
 	}
 

@@ -20,9 +20,22 @@
 #include <linux/dma-heap.h>
 #include <linux/udmabuf.h>
 
+#include "../../../kselftest.h"
 #include "prime.h"
 
 #define DUMB_PITCH	4096
+
+const char * const prime_exporters[] = {
+	"vgem", "vkms", "virtio_gpu", "udmabuf", "system-heap",
+};
+
+const unsigned int prime_num_exporters = ARRAY_SIZE(prime_exporters);
+
+const char * const prime_importers[] = {
+	"vgem", "vkms", "cirrus", "virtio_gpu",
+};
+
+const unsigned int prime_num_importers = ARRAY_SIZE(prime_importers);
 
 static int xioctl(int fd, unsigned long request, void *arg)
 {
@@ -150,7 +163,7 @@ static int export_heap(struct prime_buf *buf, size_t size, bool writable)
 
 /**
  * prime_export() - make a dma-buf of at least @size bytes
- * @exporter: one of PRIME_EXPORTERS
+ * @exporter: one of prime_exporters
  * @size: size in bytes
  * @writable: export read-write (DRM_RDWR, O_RDWR) or read-only
  * @buf: the buffer, to be released with prime_release()
@@ -322,7 +335,7 @@ const char *prime_policy(void)
 	if (!f)
 		return "none";
 	if (!fgets(policy, sizeof(policy), f))
-		strcpy(policy, "none");
+		snprintf(policy, sizeof(policy), "none");
 	fclose(f);
 	policy[strcspn(policy, "\n")] = '\0';
 
@@ -332,5 +345,5 @@ const char *prime_policy(void)
 /* Whether an import error means the driver cannot import foreign buffers. */
 bool prime_import_unsupported(int err)
 {
-	return err == -ENODEV || err == -EOPNOTSUPP || err == -ENOSYS;
+	return err == -ENODEV || err == -EOPNOTSUPP;
 }

@@ -14,13 +14,15 @@
 #include <stdint.h>
 
 /* Exporters, by name: DRM drivers with dumb buffers, then the others. */
-#define PRIME_EXPORTERS "vgem", "vkms", "virtio_gpu", "udmabuf", "system-heap"
+extern const char * const prime_exporters[];
+extern const unsigned int prime_num_exporters;
 /* Importers, by DRM driver name. */
-#define PRIME_IMPORTERS "vgem", "vkms", "cirrus", "virtio_gpu"
+extern const char * const prime_importers[];
+extern const unsigned int prime_num_importers;
 
 /**
  * struct prime_buf - a dma-buf and the exporter's own view of it
- * @exporter: exporter name, one of PRIME_EXPORTERS
+ * @exporter: exporter name, one of prime_exporters
  * @size: size of the buffer in bytes
  * @dev_fd: DRM file of a DRM exporter, or -1
  * @handle: GEM handle of the buffer in @dev_fd
