@@ -95,6 +95,14 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* Nanoseconds since @t, at least one: no duration divides by zero. */
+static double since_ns(double t)
+{
+	double d = now_ns() - t;
+
+	return d < 1 ? 1 : d;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -178,7 +186,7 @@ static void measure(struct setup *s, enum way w, size_t size, char *anon,
 		if (map == MAP_FAILED)
 			return;
 		munmap(map, size);
-		map_ns[(*n_map)++] = now_ns() - t;
+		map_ns[(*n_map)++] = since_ns(t);
 	}
 
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
@@ -187,17 +195,17 @@ static void measure(struct setup *s, enum way w, size_t size, char *anon,
 	t = now_ns();
 	for (i = 0; i < size; i += page_size)
 		touched += map[i];
-	fault[*n_bw] = (now_ns() - t) / (size / page_size);
+	fault[*n_bw] = since_ns(t) / (size / page_size);
 
 	prime_sync(s->buf.dmabuf_fd, true, true);
 	t = now_ns();
 	for (k = 0; k < bw_reps; k++)
 		memcpy(anon, map, size);
-	rd[*n_bw] = size * (double)bw_reps / (now_ns() - t) * 1e3;
+	rd[*n_bw] = size * (double)bw_reps / since_ns(t) * 1e3;
 	t = now_ns();
 	for (k = 0; k < bw_reps; k++)
 		memcpy(map, anon, size);
-	wr[*n_bw] = size * (double)bw_reps / (now_ns() - t) * 1e3;
+	wr[*n_bw] = size * (double)bw_reps / since_ns(t) * 1e3;
 	prime_sync(s->buf.dmabuf_fd, false, true);
 	(*n_bw)++;
 	munmap(map, size);
@@ -215,7 +223,7 @@ static double anon_ceiling(size_t size)
 		t = now_ns();
 		for (k = 0; k < bw_reps; k++)
 			memcpy(b, a, size);
-		v[r] = size * (double)bw_reps / (now_ns() - t) * 1e3;
+		v[r] = size * (double)bw_reps / since_ns(t) * 1e3;
 	}
 	free(a);
 	free(b);
@@ -377,7 +385,7 @@ static void bench_scale(void)
 			if (m == MAP_FAILED)
 				goto out;
 			munmap(m, page_size);
-			v[k] = now_ns() - t;
+			v[k] = since_ns(t);
 		}
 
 		before = slab_kib();
