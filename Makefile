@@ -42,10 +42,11 @@ selftests: vm-kernel
 	@$(PHASE) selftests-build tooling/selftests-build
 
 ## make bench      benchmark forwarded against direct and native mappings
-bench: tree selftests
+bench: tree
 	@VM_FLAVOR=bench $(PHASE) bench-config tooling/vm-kernel configure
 	@VM_FLAVOR=bench $(PHASE) bench-build tooling/vm-kernel build
-	@tooling/bench
+	@VM_FLAVOR=bench $(PHASE) selftests-build tooling/selftests-build
+	@VM_FLAVOR=bench tooling/bench
 
 ## make series     the submission: git format-patch output in build/series/
 series: tree

@@ -537,6 +537,37 @@ static long drm_gem_forward_test_vm_mmap(struct drm_gem_forward_test_ctx *ctx,
 	return 0;
 }
 
+/* The counts that a mapping must leave as they were. */
+struct drm_gem_forward_test_counts {
+	unsigned int gem;
+	long dmabuf;
+	long file;
+};
+
+static void drm_gem_forward_test_counts(const struct drm_gem_forward_test_import *imp,
+					struct drm_gem_forward_test_counts *counts)
+{
+	counts->gem = kref_read(&imp->obj->refcount);
+	counts->dmabuf = file_count(imp->dmabuf->file);
+	counts->file = file_count(imp->ctx->file);
+}
+
+/*
+ * Expect the counts taken in @before, but for @mappings mappings of the
+ * dma-buf that exist now: a forwarded mapping holds the dma-buf file and
+ * neither the GEM object nor the DRM file.
+ */
+static void drm_gem_forward_test_expect_counts(struct kunit *test,
+					       const struct drm_gem_forward_test_import *imp,
+					       const struct drm_gem_forward_test_counts *before,
+					       long mappings)
+{
+	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), before->gem);
+	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file),
+			before->dmabuf + mappings);
+	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), before->file);
+}
+
 static void drm_gem_forward_test_munmap(unsigned long addr, unsigned long len)
 {
 	vm_munmap(addr, len);
@@ -613,19 +644,25 @@ static void drm_gem_forward_test_require_forwarding(struct kunit *test)
 		kunit_skip(test, "built with DRM_GEM_MMAP_FORWARD_NEVER");
 }
 
-static const enum drm_gem_forward_test_exporter drm_gem_forward_test_mapping_exporters[] = {
-	EXPORTER_VM_OPS,
-	EXPORTER_NO_VM_OPS,
+static const char * const drm_gem_forward_test_exporter_names[] = {
+	[EXPORTER_VM_OPS] = "exporter with vm_ops",
+	[EXPORTER_NO_VM_OPS] = "exporter without vm_ops",
+	[EXPORTER_MMAP_FAILS] = "exporter mmap fails",
+	[EXPORTER_NO_MMAP] = "exporter without mmap",
 };
 
 static void
 drm_gem_forward_test_exporter_desc(const enum drm_gem_forward_test_exporter *kind,
 				   char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
-		 *kind == EXPORTER_VM_OPS ? "exporter with vm_ops" :
-		 "exporter without vm_ops");
+	strscpy(desc, drm_gem_forward_test_exporter_names[*kind],
+		KUNIT_PARAM_DESC_SIZE);
 }
+
+static const enum drm_gem_forward_test_exporter drm_gem_forward_test_mapping_exporters[] = {
+	EXPORTER_VM_OPS,
+	EXPORTER_NO_VM_OPS,
+};
 
 KUNIT_ARRAY_PARAM(drm_gem_forward_test_mapping_exporters,
 		  drm_gem_forward_test_mapping_exporters,
@@ -646,8 +683,8 @@ static void drm_gem_forward_test_map(struct kunit *test)
 	const enum drm_gem_forward_test_exporter *kind = test->param_value;
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_vma vma = {};
-	long dmabuf_refs, file_refs;
-	unsigned int gem_refs, i;
+	struct drm_gem_forward_test_counts before;
+	unsigned int i;
 	unsigned long addr;
 	long ret;
 
@@ -658,9 +695,7 @@ static void drm_gem_forward_test_map(struct kunit *test)
 	/* Imported in the kernel: only import_attach leads to the dma-buf. */
 	KUNIT_EXPECT_NULL(test, imp->obj->dma_buf);
 
-	gem_refs = kref_read(&imp->obj->refcount);
-	dmabuf_refs = file_count(imp->dmabuf->file);
-	file_refs = file_count(imp->ctx->file);
+	drm_gem_forward_test_counts(imp, &before);
 
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -680,9 +715,7 @@ static void drm_gem_forward_test_map(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, vma.private);
 	}
 
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs + 1);
-	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), file_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 1);
 
 	for (i = 0; i < TEST_PAGES; i++)
 		drm_gem_forward_test_check_data(test, imp->buf, i,
@@ -690,9 +723,7 @@ static void drm_gem_forward_test_map(struct kunit *test)
 
 	drm_gem_forward_test_munmap(addr, TEST_SIZE);
 
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), file_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes),
 			*kind == EXPORTER_VM_OPS ? 1 : 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_opens), 0);
@@ -703,18 +734,9 @@ static const enum drm_gem_forward_test_exporter drm_gem_forward_test_failing_exp
 	EXPORTER_NO_MMAP,
 };
 
-static void
-drm_gem_forward_test_failing_desc(const enum drm_gem_forward_test_exporter *kind,
-				  char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
-		 *kind == EXPORTER_MMAP_FAILS ? "exporter mmap fails" :
-		 "exporter without mmap");
-}
-
 KUNIT_ARRAY_PARAM(drm_gem_forward_test_failing_exporters,
 		  drm_gem_forward_test_failing_exporters,
-		  drm_gem_forward_test_failing_desc);
+		  drm_gem_forward_test_exporter_desc);
 
 /*
  * Map an imported object whose exporter cannot map it. The test case
@@ -726,8 +748,7 @@ static void drm_gem_forward_test_exporter_fails(struct kunit *test)
 {
 	const enum drm_gem_forward_test_exporter *kind = test->param_value;
 	struct drm_gem_forward_test_import *imp;
-	long dmabuf_refs, file_refs;
-	unsigned int gem_refs;
+	struct drm_gem_forward_test_counts before;
 	unsigned long addr;
 	long ret;
 
@@ -735,9 +756,7 @@ static void drm_gem_forward_test_exporter_fails(struct kunit *test)
 	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
 					 *kind, O_RDWR);
 
-	gem_refs = kref_read(&imp->obj->refcount);
-	dmabuf_refs = file_count(imp->dmabuf->file);
-	file_refs = file_count(imp->ctx->file);
+	drm_gem_forward_test_counts(imp, &before);
 
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -746,9 +765,7 @@ static void drm_gem_forward_test_exporter_fails(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, ret, *kind == EXPORTER_MMAP_FAILS ? -ENOMEM :
 							       -EINVAL);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->ctx->file), file_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 }
 
 /*
@@ -762,8 +779,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 {
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_vma vma = {};
-	unsigned int gem_refs;
-	long dmabuf_refs;
+	struct drm_gem_forward_test_counts before;
 	unsigned long addr;
 	long ret;
 
@@ -772,8 +788,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 					 EXPORTER_NO_VM_OPS, O_RDONLY);
 	KUNIT_ASSERT_FALSE(test, imp->dmabuf->file->f_mode & FMODE_WRITE);
 
-	gem_refs = kref_read(&imp->obj->refcount);
-	dmabuf_refs = file_count(imp->dmabuf->file);
+	drm_gem_forward_test_counts(imp, &before);
 
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -781,8 +796,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 	flush_delayed_fput();
 	KUNIT_EXPECT_EQ(test, ret, -EACCES);
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE, PROT_READ,
 					   MAP_SHARED, imp->offset, &addr);
@@ -796,8 +810,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 					false);
 
 	drm_gem_forward_test_munmap(addr, TEST_SIZE);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 }
 
 /*
@@ -871,20 +884,20 @@ static void drm_gem_forward_test_oversize(struct kunit *test)
 static void drm_gem_forward_test_partial(struct kunit *test)
 {
 	struct drm_gem_forward_test_import *imp;
-	unsigned int gem_refs;
+	struct drm_gem_forward_test_counts before;
 	unsigned long addr;
 	long ret;
 
 	drm_gem_forward_test_require_forwarding(test);
 	imp = drm_gem_forward_test_setup(test, IMPORTER_OWN_MMAP,
 					 EXPORTER_VM_OPS, O_RDWR);
-	gem_refs = kref_read(&imp->obj->refcount);
+	drm_gem_forward_test_counts(imp, &before);
 
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, 2 * PAGE_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
 					   imp->offset + PAGE_SIZE, &addr);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 1);
 
 	drm_gem_forward_test_check_data(test, imp->buf, 1, addr, true);
 	drm_gem_forward_test_check_data(test, imp->buf, 2, addr + PAGE_SIZE,
@@ -896,7 +909,7 @@ static void drm_gem_forward_test_partial(struct kunit *test)
 					   imp->offset + PAGE_SIZE, &addr);
 	flush_delayed_fput();
 	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 }
 
 /*
@@ -967,8 +980,7 @@ static void drm_gem_forward_test_dma_helper(struct kunit *test)
 	struct drm_gem_forward_test_import *imp, *ro;
 	struct drm_gem_forward_test_vma vma = {};
 	struct drm_gem_forward_test_ctx *ctx;
-	unsigned int gem_refs;
-	long dmabuf_refs;
+	struct drm_gem_forward_test_counts before;
 	unsigned long addr;
 	long ret;
 
@@ -979,8 +991,7 @@ static void drm_gem_forward_test_dma_helper(struct kunit *test)
 	/* Nothing of the buffer is the importer's to map. */
 	KUNIT_ASSERT_NULL(test, to_drm_gem_dma_obj(imp->obj)->vaddr);
 
-	gem_refs = kref_read(&imp->obj->refcount);
-	dmabuf_refs = file_count(imp->dmabuf->file);
+	drm_gem_forward_test_counts(imp, &before);
 
 	ret = drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -990,15 +1001,14 @@ static void drm_gem_forward_test_dma_helper(struct kunit *test)
 	drm_gem_forward_test_vma(test, addr, &vma);
 	KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
 	KUNIT_EXPECT_PTR_EQ(test, vma.ops, &drm_gem_forward_test_vm_ops);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 1);
 	drm_gem_forward_test_check_data(test, imp->buf, 0, addr, true);
 	drm_gem_forward_test_check_data(test, imp->buf, TEST_PAGES - 1,
 					addr + (TEST_PAGES - 1) * PAGE_SIZE,
 					true);
 
 	drm_gem_forward_test_munmap(addr, TEST_SIZE);
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
-	KUNIT_EXPECT_EQ(test, file_count(imp->dmabuf->file), dmabuf_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 
 	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
 							   PROT_READ | PROT_WRITE,
@@ -1050,7 +1060,7 @@ static void drm_gem_forward_test_policy(struct kunit *test)
 	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
 	enum drm_gem_forward_policy in_force;
 	struct drm_gem_forward_test_import *imp;
-	unsigned int gem_refs;
+	struct drm_gem_forward_test_counts before;
 	unsigned long addr;
 	bool allowed;
 	u64 offset;
@@ -1058,7 +1068,7 @@ static void drm_gem_forward_test_policy(struct kunit *test)
 
 	imp = drm_gem_forward_test_setup(test, p->importer, EXPORTER_VM_OPS,
 					 O_RDWR);
-	gem_refs = kref_read(&imp->obj->refcount);
+	drm_gem_forward_test_counts(imp, &before);
 
 	ret = kunit_add_action_or_reset(test,
 					drm_gem_forward_test_restore_policy,
@@ -1101,7 +1111,7 @@ static void drm_gem_forward_test_policy(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ret, -EPERM);
 		KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
 	}
-	KUNIT_EXPECT_EQ(test, kref_read(&imp->obj->refcount), gem_refs);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 }
 
 /*

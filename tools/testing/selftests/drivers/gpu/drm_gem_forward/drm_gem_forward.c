@@ -217,6 +217,28 @@ static void import_offset(struct __test_metadata *_metadata,
 	ASSERT_EQ(-EPERM, scan_offset(imp->fd, imp->size, PROT_READ, offset));
 }
 
+/*
+ * Fill the buffer through the exporter with @seed and map the import
+ * read-write; NULL when the policy does not forward, which
+ * import_offset() has checked.
+ */
+static void *map_filled(struct __test_metadata *_metadata,
+			const struct import *imp, struct prime_buf *buf,
+			unsigned char seed)
+{
+	uint64_t offset;
+	void *map;
+
+	import_offset(_metadata, imp, &offset);
+	if (!imp->forwarded)
+		return NULL;
+	fill(buf->native, buf->size, seed);
+	ASSERT_EQ(0, map_import(imp->fd, buf->size, PROT_READ | PROT_WRITE,
+				MAP_SHARED, offset, &map));
+
+	return map;
+}
+
 /* A dma-buf in the list that debugfs keeps of every live dma-buf. */
 static bool dma_buf_alive(unsigned long ino)
 {
@@ -410,16 +432,11 @@ TEST_F(prime, oversize)
 TEST_F(prime, outlives_handles)
 {
 	unsigned long ino = dma_buf_ino(self->buf.dmabuf_fd);
-	uint64_t offset;
 	void *map;
 
-	import_offset(_metadata, &self->imp, &offset);
-	if (!self->imp.forwarded)
+	map = map_filled(_metadata, &self->imp, &self->buf, 0x33);
+	if (!map)
 		return;
-	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
-				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
-				&map));
-	fill(self->buf.native, self->buf.size, 0x33);
 
 	prime_release(&self->buf);
 	ASSERT_EQ(0, prime_gem_close(self->imp.fd, self->imp.handle));
@@ -438,18 +455,13 @@ TEST_F(prime, outlives_handles)
 /* A child process shares the mapping: its writes reach the exporter. */
 TEST_F(prime, fork)
 {
-	uint64_t offset;
 	int status;
 	pid_t pid;
 	void *map;
 
-	import_offset(_metadata, &self->imp, &offset);
-	if (!self->imp.forwarded)
+	map = map_filled(_metadata, &self->imp, &self->buf, 0x66);
+	if (!map)
 		return;
-	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
-				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
-				&map));
-	fill(self->buf.native, self->buf.size, 0x66);
 
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -468,14 +480,11 @@ TEST_F(prime, fork)
 /* VM_DONTEXPAND stays set: the mapping cannot grow. */
 TEST_F(prime, mremap_grow)
 {
-	uint64_t offset;
 	void *map, *grown;
 
-	import_offset(_metadata, &self->imp, &offset);
-	if (!self->imp.forwarded)
+	map = map_filled(_metadata, &self->imp, &self->buf, 0x55);
+	if (!map)
 		return;
-	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size, PROT_READ,
-				MAP_SHARED, offset, &map));
 	grown = mremap(map, self->buf.size, 2 * self->buf.size, MREMAP_MAYMOVE);
 	EXPECT_EQ(MAP_FAILED, grown);
 	if (grown != MAP_FAILED)
@@ -486,16 +495,11 @@ TEST_F(prime, mremap_grow)
 /* Unmapping the first page leaves the rest mapped and valid. */
 TEST_F(prime, partial_munmap)
 {
-	uint64_t offset;
 	char *map;
 
-	import_offset(_metadata, &self->imp, &offset);
-	if (!self->imp.forwarded)
+	map = map_filled(_metadata, &self->imp, &self->buf, 0x21);
+	if (!map)
 		return;
-	ASSERT_EQ(0, map_import(self->imp.fd, self->buf.size,
-				PROT_READ | PROT_WRITE, MAP_SHARED, offset,
-				(void **)&map));
-	fill(self->buf.native, self->buf.size, 0x21);
 
 	ASSERT_EQ(0, munmap(map, self->page));
 	EXPECT_EQ(((unsigned char *)self->buf.native)[self->page],

@@ -221,8 +221,11 @@ static double anon_ceiling(size_t size)
 	memset(b, 2, size);
 	for (r = 0; r < rounds && r < 16; r++) {
 		t = now_ns();
-		for (k = 0; k < bw_reps; k++)
+		for (k = 0; k < bw_reps; k++) {
 			memcpy(b, a, size);
+			/* b is never read: keep the compiler from dropping the copy. */
+			asm volatile("" : : "r"(b) : "memory");
+		}
 		v[r] = size * (double)bw_reps / since_ns(t) * 1e3;
 	}
 	free(a);
