@@ -87,6 +87,12 @@ static void json_add(const char *fmt, ...)
 	json_len += n;
 }
 
+/* Open an object in the array being written, after a comma if needed. */
+static void json_item(void)
+{
+	json_add(json[json_len - 1] == '[' ? "{" : ",{");
+}
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -306,7 +312,7 @@ static void bench_pair(const struct pair *p, size_t size)
 	else
 		printf("\n");
 
-	json_add(json_len && json[json_len - 1] == '}' ? ",{" : "{");
+	json_item();
 	json_add("\"exporter\":\"%s\",", p->exporter);
 	json_add("\"importer\":\"%s\",", p->importer);
 	json_add("\"size\":%zu,\"anon_memcpy_mbs\":%.1f", size, ceiling);
@@ -410,7 +416,7 @@ static void bench_scale(void)
 		printf("%8u  %12.0f  %12.0f  %16.3f  %16.3f\n", n, median(v, 400),
 		       percentile(v, 400, 0.99), (double)fwd_kib / n,
 		       (double)direct_kib / n);
-		json_add(n == 10 ? "{" : ",{");
+		json_item();
 		json_add("\"n\":%u,", n);
 		json_add("\"mmap_munmap_median_ns\":%.0f,", median(v, 400));
 		json_add("\"mmap_munmap_p99_ns\":%.0f,",
