@@ -14,17 +14,23 @@ export PATH=/usr/bin:/bin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-# Debian's base and a user's KSRC= tree get separate trees and object dirs.
+# The Debian base: a key of tooling/bases (make ... BASE=6.12 for the
+# stable-backport target); tooling/fetch-base fetches and verifies it.
+DGF_BASE=${DGF_BASE:-7.3}
+export DGF_BASE
+# Each Debian base and a user's KSRC= tree get their own tree and object dirs.
 if [ -n "${KSRC:-}" ]; then
 	TREE=${TREE:-$BUILD/ksrc}
 	OBJ=$BUILD/obj-ksrc
-else
+elif [ "$DGF_BASE" = 7.3 ]; then
 	TREE=${TREE:-$BUILD/linux}
 	OBJ=$BUILD/obj
+else
+	TREE=${TREE:-$BUILD/linux-$DGF_BASE}
+	OBJ=$BUILD/obj-$DGF_BASE
 fi
 LOGS=$BUILD/logs
 RESULTS=$BUILD/results
-KSRC_TARBALL=${KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 JOBS=${JOBS:-$(nproc)}
 T0=${T0:-$(date +%s)}
 export T0
