@@ -58,7 +58,7 @@ FIXTURE_VARIANT_ADD(prime, vgem_to_vkms) {
 
 FIXTURE_VARIANT_ADD(prime, vgem_to_cirrus) {
 	.exporter = "vgem",
-	.importer = "cirrus",
+	.importer = "cirrus-qemu",
 };
 
 FIXTURE_VARIANT_ADD(prime, vgem_to_virtio_gpu) {
@@ -73,7 +73,7 @@ FIXTURE_VARIANT_ADD(prime, vkms_to_vgem) {
 
 FIXTURE_VARIANT_ADD(prime, vkms_to_cirrus) {
 	.exporter = "vkms",
-	.importer = "cirrus",
+	.importer = "cirrus-qemu",
 };
 
 FIXTURE_VARIANT_ADD(prime, vkms_to_virtio_gpu) {
@@ -93,7 +93,7 @@ FIXTURE_VARIANT_ADD(prime, virtio_gpu_to_vkms) {
 
 FIXTURE_VARIANT_ADD(prime, virtio_gpu_to_cirrus) {
 	.exporter = "virtio_gpu",
-	.importer = "cirrus",
+	.importer = "cirrus-qemu",
 };
 
 FIXTURE_VARIANT_ADD(prime, udmabuf_to_vgem) {
@@ -108,7 +108,7 @@ FIXTURE_VARIANT_ADD(prime, udmabuf_to_vkms) {
 
 FIXTURE_VARIANT_ADD(prime, udmabuf_to_cirrus) {
 	.exporter = "udmabuf",
-	.importer = "cirrus",
+	.importer = "cirrus-qemu",
 };
 
 FIXTURE_VARIANT_ADD(prime, udmabuf_to_virtio_gpu) {
@@ -128,7 +128,7 @@ FIXTURE_VARIANT_ADD(prime, system_heap_to_vkms) {
 
 FIXTURE_VARIANT_ADD(prime, system_heap_to_cirrus) {
 	.exporter = "system-heap",
-	.importer = "cirrus",
+	.importer = "cirrus-qemu",
 };
 
 FIXTURE_VARIANT_ADD(prime, system_heap_to_virtio_gpu) {

@@ -32,7 +32,7 @@ const char * const prime_exporters[] = {
 const unsigned int prime_num_exporters = ARRAY_SIZE(prime_exporters);
 
 const char * const prime_importers[] = {
-	"vgem", "vkms", "cirrus", "virtio_gpu",
+	"vgem", "vkms", "cirrus-qemu", "virtio_gpu",
 };
 
 const unsigned int prime_num_importers = ARRAY_SIZE(prime_importers);
