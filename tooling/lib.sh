@@ -102,6 +102,14 @@ need_pkgs()
 	fi
 }
 
+# The debugging options of every KUnit build (tooling/kunit, tooling/mutants).
+# shellcheck disable=SC2034
+KUNIT_DEBUG_OPTIONS=(--kconfig_add CONFIG_DEBUG_KERNEL=y
+		     --kconfig_add CONFIG_PROVE_LOCKING=y
+		     --kconfig_add CONFIG_DEBUG_OBJECTS=y
+		     --kconfig_add CONFIG_KASAN=y
+		     --kconfig_add CONFIG_KASAN_VMALLOC=y)
+
 # Packages the phases need, in one place.
 # shellcheck disable=SC2034
 {

@@ -38,9 +38,14 @@ enum drm_gem_forward_policy {
 	DRM_GEM_FORWARD_ALL = 2,
 };
 
-enum drm_gem_forward_policy drm_gem_forward_policy(void);
+enum drm_gem_forward_policy drm_gem_forward_get_policy(void);
 const char *drm_gem_forward_policy_name(enum drm_gem_forward_policy policy);
 int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy);
+
+/* The parameter's logic, exported for its KUnit tests only. */
+int drm_gem_forward_tighten(int *in_force, int policy);
+int drm_gem_forward_parse_policy(const char *val);
+int drm_gem_forward_load_policy(int *in_force, const char *val);
 bool drm_gem_forward_allowed(const struct drm_gem_object *obj);
 int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 			      const struct drm_vma_offset_node *node,

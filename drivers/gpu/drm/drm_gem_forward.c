@@ -8,11 +8,16 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
 #include <drm/drm_device.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_forward.h>
 #include <drm/drm_print.h>
@@ -37,12 +42,13 @@
  * imported in the kernel and is cleared with the last handle), clears the
  * importer's &vm_area_struct.vm_ops and &vm_area_struct.vm_private_data so
  * the exporter never runs the importer's callbacks, computes the page offset
- * from the object's offset node, keeps a read-only dma-buf read-only,
- * refuses private writable mappings, keeps VM_DONTEXPAND set, and drops the
- * reference the mmap path took for the VMA only once the exporter has taken
- * the mapping over. drm_gem_mmap_obj() calls it for every imported object, so
- * drivers that use drm_gem_mmap() get it without writing any code; drivers
- * with their own mmap path call it themselves, as in::
+ * from the object's offset node, refuses private writable mappings, keeps
+ * VM_DONTEXPAND set, and drops the reference the mmap path took for the VMA
+ * only once the exporter has taken the mapping over.
+ *
+ * drm_gem_mmap_obj() calls it for every imported object, so drivers that use
+ * drm_gem_mmap() get it without writing any code; drivers with their own
+ * mmap path call it themselves, as in::
  *
  *	static int foo_gem_mmap_obj(struct drm_gem_object *obj,
  *				    struct vm_area_struct *vma)
@@ -70,21 +76,45 @@
  * DOC: Policy
  *
  * Whether an imported object may be mapped through its importer is decided
- * by drm_gem_forward_allowed(), at mmap() time and wherever an offset is
- * handed out, for every path. The answer follows a policy that the kernel
- * builder picks with the DRM_GEM_MMAP_FORWARD choice in Kconfig:
+ * by drm_gem_forward_allowed() when the mapping is made, on the paths that
+ * reach this helper: drm_gem_mmap() and drm_gem_mmap_obj() for every
+ * imported object, and the mmap paths of drivers that call
+ * drm_gem_forward_mmap() or drm_gem_forward_mmap_node() themselves (the DMA
+ * helper's drm_gem_dma_mmap(), i915's WB, WC, UC and FIXED mmap types).
+ * drm_gem_dumb_map_offset() and i915's CPU mmap offsets ask it too before
+ * they hand out an offset for an imported object. Driver ioctls that hand
+ * out offsets for any object (VC4_MMAP_BO, PANFROST_MMAP_BO, ...) do not
+ * ask, but a mapping at such an offset is decided when it is made like any
+ * other. Mappings that a driver makes without reaching this helper are not
+ * covered: i915's GTT mmaps of imported objects go through its aperture as
+ * they always have. The policy is chosen by the kernel builder with the
+ * DRM_GEM_MMAP_FORWARD choice in Kconfig:
  *
  * - never: every such mmap() fails with -EPERM;
  * - opt-in (the default): forward for drivers that set
  *   &drm_gem_object_funcs.forward_import_mmap for their imported objects,
  *   fail with -EPERM for the others;
- * - all: forward for every driver.
+ * - all: forward for the drivers that opted in and for every driver whose
+ *   &file_operations.mmap is drm_gem_mmap(); fail with -EPERM for a driver
+ *   with an mmap of its own that did not opt in, since it may use the VMA
+ *   after the core returns (tegra does), and a forwarded VMA is the
+ *   exporter's.
  *
- * The drm.gem_mmap_forward module parameter (on the kernel command line or
- * in /sys/module/drm/parameters/gem_mmap_forward) takes "never", "opt-in",
- * "all" or 0, 1, 2 and can only tighten the built-in policy: asking for more
- * than the kernel was built with fails with -EPERM. Reading it shows the
- * policy in force.
+ * KUnit's drm_gem_forward_test_policy checks these answers for each policy,
+ * at the dumb map offset and at mmap(), including a driver whose mmap wraps
+ * drm_gem_mmap() and uses the VMA afterwards.
+ *
+ * The drm.gem_mmap_forward module parameter takes "never", "opt-in", "all"
+ * or 0, 1, 2, and can only tighten the policy in force. Written at run time
+ * (/sys/module/drm/parameters/gem_mmap_forward), a value more permissive
+ * than the policy in force fails with -EPERM, so a lockdown made at boot or
+ * by an init script cannot be undone. Given while DRM loads (on the kernel
+ * command line, or to modprobe), a value more permissive than the built-in
+ * policy is clamped to it and a value that is no policy is ignored, each
+ * with a warning naming both values, so that DRM still loads. Reading the
+ * parameter shows the policy in force. KUnit's
+ * drm_gem_forward_test_set_policy checks these rules; tests never change
+ * the policy in force.
  *
  * Each forwarded or refused mapping is logged with drm_dbg_prime(), naming
  * the task, the exporter and the outcome; enable it with drm.debug=0x8 to
@@ -92,7 +122,7 @@
  *
  * An offset that userspace found by scanning the importer's offset space
  * gives nothing more than an offset the driver handed out: the decision is
- * taken again, and the read-only check made, when the mapping is created.
+ * taken again when the mapping is created.
  */
 
 /**
@@ -109,7 +139,8 @@
  * always make them.
  */
 
-static int drm_gem_forward_limit = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
+/* The policy in force: the built-in one, or a stricter one set later. */
+static int drm_gem_forward_in_force = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
 
 static const char * const drm_gem_forward_names[] = {
 	[DRM_GEM_FORWARD_NEVER] = "never",
@@ -118,16 +149,18 @@ static const char * const drm_gem_forward_names[] = {
 };
 
 /**
- * drm_gem_forward_policy - the forwarding policy in force
+ * drm_gem_forward_get_policy - the forwarding policy in force
  *
  * Returns:
  * The built-in policy, or the stricter one set with drm.gem_mmap_forward.
  */
-enum drm_gem_forward_policy drm_gem_forward_policy(void)
+enum drm_gem_forward_policy drm_gem_forward_get_policy(void)
 {
-	return READ_ONCE(drm_gem_forward_limit);
+	KUNIT_STATIC_STUB_REDIRECT(drm_gem_forward_get_policy);
+
+	return READ_ONCE(drm_gem_forward_in_force);
 }
-EXPORT_SYMBOL_GPL(drm_gem_forward_policy);
+EXPORT_SYMBOL_GPL(drm_gem_forward_get_policy);
 
 /**
  * drm_gem_forward_policy_name - name of a forwarding policy
@@ -147,38 +180,138 @@ const char *drm_gem_forward_policy_name(enum drm_gem_forward_policy policy)
 EXPORT_SYMBOL_GPL(drm_gem_forward_policy_name);
 
 /**
- * drm_gem_forward_set_policy - tighten the forwarding policy
+ * drm_gem_forward_tighten - tighten a policy variable
+ * @in_force: the policy variable
  * @policy: the new policy
  *
- * Sets the policy in force, as the drm.gem_mmap_forward parameter does.
- * Mappings that already exist are not affected.
+ * Sets *@in_force to @policy if @policy is at most as permissive as the
+ * policy *@in_force holds, atomically against concurrent writers, so that a
+ * policy can only ever be tightened. drm_gem_forward_set_policy() applies it
+ * to the policy in force; tests apply it to a variable of their own.
  *
  * Returns:
  * 0 on success, -EINVAL if @policy is not a policy, or -EPERM if it is more
- * permissive than the policy the kernel was built with.
+ * permissive than *@in_force.
  */
-int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy)
+int drm_gem_forward_tighten(int *in_force, int policy)
 {
+	int old = READ_ONCE(*in_force);
+
 	if ((unsigned int)policy >= ARRAY_SIZE(drm_gem_forward_names))
 		return -EINVAL;
-	if (policy > CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT)
-		return -EPERM;
 
-	WRITE_ONCE(drm_gem_forward_limit, policy);
+	do {
+		if (policy > old)
+			return -EPERM;
+	} while (!try_cmpxchg(in_force, &old, policy));
 
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_tighten);
+
+/**
+ * drm_gem_forward_set_policy - tighten the forwarding policy
+ * @policy: the new policy
+ *
+ * Sets the policy in force, as a write to the drm.gem_mmap_forward
+ * parameter at run time does. The policy can only be tightened: relative to
+ * the policy in force, not only to the built-in one, so that a lockdown made
+ * at boot or by an init script cannot be undone. Mappings that already
+ * exist are not affected.
+ *
+ * Returns:
+ * 0 on success, -EINVAL if @policy is not a policy, or -EPERM if it is more
+ * permissive than the policy in force.
+ */
+int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy)
+{
+	return drm_gem_forward_tighten(&drm_gem_forward_in_force, policy);
+}
 EXPORT_SYMBOL_GPL(drm_gem_forward_set_policy);
 
-/* Parse "never", "opt-in", "all" or a number for drm.gem_mmap_forward. */
+/**
+ * drm_gem_forward_parse_policy - parse a value of drm.gem_mmap_forward
+ * @val: "never", "opt-in", "all" or 0, 1, 2, with an optional newline
+ *
+ * Returns:
+ * The policy, or -EINVAL if @val names none.
+ */
+int drm_gem_forward_parse_policy(const char *val)
+{
+	int policy;
+
+	policy = sysfs_match_string(drm_gem_forward_names, val);
+	if (policy >= 0)
+		return policy;
+	if (kstrtoint(val, 0, &policy) ||
+	    (unsigned int)policy >= ARRAY_SIZE(drm_gem_forward_names))
+		return -EINVAL;
+
+	return policy;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_parse_policy);
+
+/*
+ * Whether the parameter is being set while DRM loads (the kernel command
+ * line for built-in DRM, modprobe's arguments and options for the module)
+ * rather than by a write to sysfs.
+ */
+static bool drm_gem_forward_param_at_load(void)
+{
+#ifdef MODULE
+	return THIS_MODULE->state != MODULE_STATE_LIVE;
+#else
+	return system_state < SYSTEM_RUNNING;
+#endif
+}
+
+/**
+ * drm_gem_forward_load_policy - apply drm.gem_mmap_forward as DRM loads
+ * @in_force: the policy variable
+ * @val: the parameter's value
+ *
+ * A value given when DRM loads must not keep DRM from loading: a parameter
+ * error would fail the module's load, or, built in, make the kernel ignore
+ * the value with a misleading message. So a value more permissive than
+ * *@in_force is clamped to it, and a value that is no policy leaves it,
+ * each with a warning that names both values.
+ *
+ * Returns:
+ * 0, always.
+ */
+int drm_gem_forward_load_policy(int *in_force, const char *val)
+{
+	int policy = drm_gem_forward_parse_policy(val);
+	int old = READ_ONCE(*in_force);
+
+	if (policy < 0) {
+		pr_warn("drm: gem_mmap_forward=%s is not a policy (never, opt-in, all), keeping %s\n",
+			val, drm_gem_forward_policy_name(old));
+		return 0;
+	}
+	if (drm_gem_forward_tighten(in_force, policy) == -EPERM)
+		pr_warn("drm: gem_mmap_forward=%s asks for more than the policy in force, %s: keeping %s\n",
+			drm_gem_forward_policy_name(policy),
+			drm_gem_forward_policy_name(old),
+			drm_gem_forward_policy_name(old));
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_load_policy);
+
+/* drm.gem_mmap_forward: clamped while DRM loads, -EPERM to loosen later. */
 static int drm_gem_forward_param_set(const char *val,
 				     const struct kernel_param *kp)
 {
 	int policy;
 
-	policy = sysfs_match_string(drm_gem_forward_names, val);
-	if (policy < 0 && kstrtoint(val, 0, &policy))
-		return -EINVAL;
+	if (drm_gem_forward_param_at_load())
+		return drm_gem_forward_load_policy(&drm_gem_forward_in_force,
+						   val);
+
+	policy = drm_gem_forward_parse_policy(val);
+	if (policy < 0)
+		return policy;
 
 	return drm_gem_forward_set_policy(policy);
 }
@@ -188,7 +321,7 @@ static int drm_gem_forward_param_get(char *buffer,
 				     const struct kernel_param *kp)
 {
 	return scnprintf(buffer, PAGE_SIZE, "%s\n",
-			 drm_gem_forward_policy_name(drm_gem_forward_policy()));
+			 drm_gem_forward_policy_name(drm_gem_forward_get_policy()));
 }
 
 static const struct kernel_param_ops drm_gem_forward_param_ops = {
@@ -198,7 +331,20 @@ static const struct kernel_param_ops drm_gem_forward_param_ops = {
 
 module_param_cb(gem_mmap_forward, &drm_gem_forward_param_ops, NULL, 0644);
 MODULE_PARM_DESC(gem_mmap_forward,
-		 "mmap() of imported dma-bufs through the importer: never, opt-in or all (0-2); can only tighten the built-in policy");
+		 "mmap() of imported dma-bufs through the importer: never, opt-in or all (0-2); can only tighten the policy in force");
+
+/*
+ * Whether DRM's own drm_gem_mmap() is the driver's mmap. A driver with an
+ * mmap of its own may use the VMA after drm_gem_mmap() or drm_gem_mmap_obj()
+ * returns: tegra_drm_mmap() maps vma->vm_private_data as its own object,
+ * which a forwarded VMA's is not (NULL, or the exporter's). Only a driver
+ * that opted in has said that it does not, so policy all forwards for the
+ * others only if nothing of theirs runs after the core.
+ */
+static bool drm_gem_forward_core_mmap(const struct drm_device *dev)
+{
+	return dev->driver->fops && dev->driver->fops->mmap == drm_gem_mmap;
+}
 
 /**
  * drm_gem_forward_allowed - may an imported object be mapped through its importer
@@ -219,9 +365,10 @@ bool drm_gem_forward_allowed(const struct drm_gem_object *obj)
 	if (!drm_gem_is_imported(obj))
 		return false;
 
-	switch (drm_gem_forward_policy()) {
+	switch (drm_gem_forward_get_policy()) {
 	case DRM_GEM_FORWARD_ALL:
-		return true;
+		return obj->funcs->forward_import_mmap ||
+		       drm_gem_forward_core_mmap(obj->dev);
 	case DRM_GEM_FORWARD_OPT_IN:
 		return obj->funcs->forward_import_mmap;
 	default:
@@ -237,9 +384,9 @@ static void drm_gem_forward_log(const struct drm_gem_object *obj,
 				const char *outcome, int ret)
 {
 	drm_dbg_prime(obj->dev,
-		      "%s[%d]: mmap of imported %s dma-buf %lu (%lu bytes, %s): %s (%d)\n",
+		      "%s[%d]: mmap of imported %s dma-buf %llu (%lu bytes, %s): %s (%d)\n",
 		      current->comm, task_pid_nr(current), dmabuf->exp_name,
-		      file_inode(dmabuf->file)->i_ino,
+		      (unsigned long long)file_inode(dmabuf->file)->i_ino,
 		      vma->vm_end - vma->vm_start,
 		      vma->vm_flags & VM_WRITE ? "rw" : "ro", outcome, ret);
 }
@@ -276,11 +423,8 @@ static int drm_gem_forward_pgoff(const struct drm_vma_offset_node *node,
  * file is the dma-buf file, its &vm_area_struct.vm_ops are the exporter's
  * (or none), and VM_DONTEXPAND is set whatever the exporter did.
  *
- * Access is checked against the dma-buf, not the DRM file: if the dma-buf
- * file was not opened for writing (a PRIME export without DRM_RDWR), a
- * writable mapping is refused and VM_MAYWRITE is cleared, so mprotect()
- * cannot make the mapping writable later. Private mappings that could be
- * written (copy-on-write) are refused, as for native GEM objects.
+ * Private mappings that could be written (copy-on-write) are refused, as
+ * for native GEM objects.
  *
  * Reference contract: the caller holds a reference on @obj for the VMA, the
  * one drm_gem_mmap_obj() takes and that &drm_gem_object_funcs.vm_ops would
@@ -300,8 +444,7 @@ static int drm_gem_forward_pgoff(const struct drm_vma_offset_node *node,
  * 0 on success; -EPERM if the policy does not allow forwarding @obj;
  * -EINVAL for a copy-on-write mapping, an offset before @node or a range
  * past the end of the dma-buf, or when the exporter cannot mmap;
- * -EACCES for a writable mapping of a read-only dma-buf; -EOVERFLOW if the
- * range overflows; or the exporter's error.
+ * -EOVERFLOW if the range overflows; or the exporter's error.
  */
 int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 			      const struct drm_vma_offset_node *node,
@@ -315,31 +458,29 @@ int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 	if (drm_WARN_ON_ONCE(obj->dev, !drm_gem_is_imported(obj)))
 		return -EINVAL;
 
+	/*
+	 * The attachment's dma-buf, not &drm_gem_object.dma_buf: that one is
+	 * not set for objects imported in the kernel and is cleared when the
+	 * last handle goes, while the attachment lives as long as the import.
+	 * (A 2025 conversion of such uses to obj->dma_buf was reverted for
+	 * this reason.)
+	 */
 	dmabuf = obj->import_attach->dmabuf;
 	mmap_assert_write_locked(vma->vm_mm);
-	lockdep_assert_not_held(&dmabuf->resv->lock.base);
+	lockdep_assert(!dma_resv_held(dmabuf->resv));
 
 	if (!drm_gem_forward_allowed(obj)) {
 		ret = -EPERM;
-		outcome = drm_gem_forward_policy() == DRM_GEM_FORWARD_NEVER ?
+		outcome = drm_gem_forward_get_policy() == DRM_GEM_FORWARD_NEVER ?
 			  "refused by policy never" :
 			  "refused by policy opt-in, driver not opted in";
 		goto out;
 	}
 
-	if (is_cow_mapping(vma->vm_flags)) {
+	if (vma_is_cow_mapping(vma)) {
 		ret = -EINVAL;
 		outcome = "refused, private mapping";
 		goto out;
-	}
-
-	if (!(dmabuf->file->f_mode & FMODE_WRITE)) {
-		if (vma->vm_flags & VM_WRITE) {
-			ret = -EACCES;
-			outcome = "refused, read-only dma-buf";
-			goto out;
-		}
-		vm_flags_clear(vma, VM_MAYWRITE);
 	}
 
 	ret = drm_gem_forward_pgoff(node, vma, &pgoff);

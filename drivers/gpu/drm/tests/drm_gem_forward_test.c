@@ -19,6 +19,7 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
 #include <drm/drm_device.h>
@@ -59,6 +60,11 @@ enum drm_gem_forward_test_importer {
 	IMPORTER_DMA,
 	/* DMA helper, with an own mmap path calling drm_gem_dma_mmap(). */
 	IMPORTER_DMA_DIRECT,
+	/*
+	 * Not opted in, with an mmap of its own that calls drm_gem_mmap() and
+	 * then uses the VMA as its own, as tegra_drm_mmap() does.
+	 */
+	IMPORTER_WRAPPER,
 };
 
 struct drm_gem_forward_test_buf {
@@ -109,7 +115,7 @@ drm_gem_forward_test_map_dma_buf(struct dma_buf_attachment *attach,
 	struct sg_table *sgt;
 	int ret;
 
-	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	sgt = kzalloc_obj(*sgt);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
 
@@ -223,7 +229,7 @@ drm_gem_forward_test_create_not_opted_in(struct drm_device *dev, size_t size)
 {
 	struct drm_gem_shmem_object *shmem;
 
-	shmem = kzalloc(sizeof(*shmem), GFP_KERNEL);
+	shmem = kzalloc_obj(*shmem);
 	if (!shmem)
 		return ERR_PTR(-ENOMEM);
 	shmem->base.funcs = &drm_gem_forward_test_funcs_not_opted_in;
@@ -312,7 +318,42 @@ static int drm_gem_forward_test_dma_mmap(struct file *filp,
 	return ret;
 }
 
+/* Set when the wrapper below was handed a VMA that is not its own. */
+static bool drm_gem_forward_test_wrapper_got_foreign_vma;
+
+/*
+ * A driver whose mmap wraps drm_gem_mmap() and then works on the VMA as one
+ * of its own objects, as tegra_drm_mmap() does with vm_private_data. A
+ * forwarded VMA is the exporter's: instead of dereferencing its private
+ * data (a crash or type confusion in tegra), record that it got one.
+ */
+static int drm_gem_forward_test_wrapper_mmap(struct file *filp,
+					     struct vm_area_struct *vma)
+{
+	struct drm_gem_object *obj;
+	int ret;
+
+	ret = drm_gem_mmap(filp, vma);
+	if (ret)
+		return ret;
+
+	if (vma->vm_file != filp || vma->vm_ops != &drm_gem_shmem_vm_ops) {
+		drm_gem_forward_test_wrapper_got_foreign_vma = true;
+		return 0;
+	}
+	obj = vma->vm_private_data;
+	return obj->size >= vma->vm_end - vma->vm_start ? 0 : -EINVAL;
+}
+
 DEFINE_DRM_GEM_FOPS(drm_gem_forward_test_fops);
+
+static const struct file_operations drm_gem_forward_test_wrapper_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.mmap = drm_gem_forward_test_wrapper_mmap,
+};
 
 static const struct file_operations drm_gem_forward_test_own_fops = {
 	.owner = THIS_MODULE,
@@ -357,6 +398,12 @@ static const struct drm_driver drm_gem_forward_test_drivers[] = {
 		.fops = &drm_gem_forward_test_dma_fops,
 		DRM_GEM_DMA_DRIVER_OPS,
 	},
+	[IMPORTER_WRAPPER] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_wrapper_fops,
+		DRM_GEM_SHMEM_DRIVER_OPS,
+		.gem_create_object = drm_gem_forward_test_create_not_opted_in,
+	},
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(drm_gem_object_put_wrapper, drm_gem_object_put,
@@ -382,9 +429,40 @@ static void drm_gem_forward_test_handle_delete(void *data)
 	drm_gem_handle_delete(imp->ctx->file->private_data, imp->handle);
 }
 
-static void drm_gem_forward_test_restore_policy(void *unused)
+/*
+ * Tests never change the policy in force: a policy can only be tightened,
+ * and the running system's is not theirs. A test that needs another policy
+ * redirects drm_gem_forward_get_policy() to this stub for itself only.
+ */
+static enum drm_gem_forward_policy drm_gem_forward_test_stubbed_policy;
+
+static enum drm_gem_forward_policy drm_gem_forward_test_stub_policy(void)
 {
-	drm_gem_forward_set_policy(CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT);
+	return drm_gem_forward_test_stubbed_policy;
+}
+
+static bool drm_gem_forward_test_stubbed_access_mode;
+
+static bool drm_gem_forward_test_stub_access_mode(void)
+{
+	return drm_gem_forward_test_stubbed_access_mode;
+}
+
+/* Keep read-only dma-bufs read-only, or not, for this test only. */
+static void drm_gem_forward_test_use_access_mode(struct kunit *test,
+						 bool enforce)
+{
+	drm_gem_forward_test_stubbed_access_mode = enforce;
+	kunit_activate_static_stub(test, drm_gem_forward_enforce_access_mode,
+				   drm_gem_forward_test_stub_access_mode);
+}
+
+static void drm_gem_forward_test_use_policy(struct kunit *test,
+					    enum drm_gem_forward_policy policy)
+{
+	drm_gem_forward_test_stubbed_policy = policy;
+	kunit_activate_static_stub(test, drm_gem_forward_get_policy,
+				   drm_gem_forward_test_stub_policy);
 }
 
 /* Export a test dma-buf of TEST_SIZE, read-write or read-only. */
@@ -483,7 +561,12 @@ drm_gem_forward_test_import(struct drm_gem_forward_test_ctx *ctx,
 	imp->dmabuf = drm_gem_forward_test_export(test, exporter, mode,
 						  &imp->buf);
 
-	imp->obj = drm_gem_prime_import(ctx->drm, imp->dmabuf);
+	/* As PRIME_FD_TO_HANDLE imports: the driver's import, if it has one. */
+	if (ctx->drm->driver->gem_prime_import)
+		imp->obj = ctx->drm->driver->gem_prime_import(ctx->drm,
+							      imp->dmabuf);
+	else
+		imp->obj = drm_gem_prime_import(ctx->drm, imp->dmabuf);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp->obj);
 	ret = kunit_add_action_or_reset(test, drm_gem_object_put_wrapper,
 					imp->obj);
@@ -768,15 +851,31 @@ static void drm_gem_forward_test_exporter_fails(struct kunit *test)
 	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 }
 
+static void drm_gem_forward_test_access_desc(const bool *enforce, char *desc)
+{
+	strscpy(desc, *enforce ? "access mode kept" : "access mode not kept",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+static const bool drm_gem_forward_test_access_modes[] = { true, false };
+
+KUNIT_ARRAY_PARAM(drm_gem_forward_test_access_modes,
+		  drm_gem_forward_test_access_modes,
+		  drm_gem_forward_test_access_desc);
+
 /*
  * Map an imported dma-buf that was exported read-only, as PRIME exports
- * without DRM_RDWR are. The test case succeeds if a writable shared
- * mapping fails with -EACCES before the exporter is asked, a read-only
- * mapping works and shows the data, its VM_MAYWRITE is cleared so that
- * mprotect() cannot make it writable, and no reference is left behind.
+ * without DRM_RDWR are, with CONFIG_DRM_GEM_MMAP_FORWARD_ACCESS_MODE's
+ * rule on and off. The test case succeeds if, with the rule, a writable
+ * shared mapping fails with -EACCES before the exporter is asked, a
+ * read-only mapping works and shows the data, and its VM_MAYWRITE is
+ * cleared so that mprotect() cannot make it writable; without the rule (the
+ * default, which shipping Mesa needs), the writable mapping is forwarded
+ * and data shows both ways; and either way no reference is left behind.
  */
 static void drm_gem_forward_test_read_only(struct kunit *test)
 {
+	const bool *enforce = test->param_value;
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_vma vma = {};
 	struct drm_gem_forward_test_counts before;
@@ -784,6 +883,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 	long ret;
 
 	drm_gem_forward_test_require_forwarding(test);
+	drm_gem_forward_test_use_access_mode(test, *enforce);
 	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
 					 EXPORTER_NO_VM_OPS, O_RDONLY);
 	KUNIT_ASSERT_FALSE(test, imp->dmabuf->file->f_mode & FMODE_WRITE);
@@ -793,6 +893,17 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
 					   imp->offset, &addr);
+	if (!*enforce) {
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		drm_gem_forward_test_vma(test, addr, &vma);
+		KUNIT_EXPECT_TRUE(test, vma.flags & VM_WRITE);
+		KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
+		drm_gem_forward_test_check_data(test, imp->buf, 1,
+						addr + PAGE_SIZE, true);
+		drm_gem_forward_test_munmap(addr, TEST_SIZE);
+		drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+		return;
+	}
 	flush_delayed_fput();
 	KUNIT_EXPECT_EQ(test, ret, -EACCES);
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
@@ -971,8 +1082,8 @@ KUNIT_ARRAY_PARAM(drm_gem_forward_test_dma_importers,
  * a driver's own call of drm_gem_dma_mmap(). The test case succeeds if the
  * mapping is the exporter's (the DMA API would map from the import's
  * kernel address, which it does not have, and its device address), data
- * shows both ways, the counts are back after munmap(), and a read-only
- * dma-buf refuses PROT_WRITE with -EACCES.
+ * shows both ways, the counts are back after munmap(), and, with the
+ * access-mode rule on, a read-only dma-buf refuses PROT_WRITE with -EACCES.
  */
 static void drm_gem_forward_test_dma_helper(struct kunit *test)
 {
@@ -985,6 +1096,7 @@ static void drm_gem_forward_test_dma_helper(struct kunit *test)
 	long ret;
 
 	drm_gem_forward_test_require_forwarding(test);
+	drm_gem_forward_test_use_access_mode(test, true);
 	ctx = drm_gem_forward_test_open(test, *importer);
 	imp = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDWR);
 	ro = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDONLY);
@@ -1030,6 +1142,14 @@ static const struct drm_gem_forward_test_policy_param drm_gem_forward_test_polic
 	{ DRM_GEM_FORWARD_OPT_IN, IMPORTER_NOT_OPTED_IN },
 	{ DRM_GEM_FORWARD_ALL, IMPORTER_OPTED_IN },
 	{ DRM_GEM_FORWARD_ALL, IMPORTER_NOT_OPTED_IN },
+	{ DRM_GEM_FORWARD_OPT_IN, IMPORTER_WRAPPER },
+	{ DRM_GEM_FORWARD_ALL, IMPORTER_WRAPPER },
+};
+
+static const char * const drm_gem_forward_test_importer_names[] = {
+	[IMPORTER_OPTED_IN] = "opted in",
+	[IMPORTER_NOT_OPTED_IN] = "not opted in",
+	[IMPORTER_WRAPPER] = "not opted in, mmap wraps drm_gem_mmap()",
 };
 
 static void
@@ -1038,27 +1158,30 @@ drm_gem_forward_test_policy_desc(const struct drm_gem_forward_test_policy_param 
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "policy %s, driver %s",
 		 drm_gem_forward_policy_name(p->policy),
-		 p->importer == IMPORTER_OPTED_IN ? "opted in" : "not opted in");
+		 drm_gem_forward_test_importer_names[p->importer]);
 }
 
 KUNIT_ARRAY_PARAM(drm_gem_forward_test_policies, drm_gem_forward_test_policies,
 		  drm_gem_forward_test_policy_desc);
 
 /*
- * Ask for a policy, then map an import of an opted-in or a not opted-in
- * driver. The test case succeeds if a policy looser than the built-in one
- * is refused with -EPERM and leaves the built-in one in force, and if, for
- * the policy in force, drm_gem_forward_allowed(), the dumb map offset
- * (an offset or -EINVAL) and mmap() at the offset the import already has
- * (forwarded with the data visible, or -EPERM without asking the exporter)
- * all give the same answer: never refuses, opt-in forwards for the
- * opted-in driver only, all forwards for both.
+ * Ask for a policy, then map an import of an opted-in driver, of a driver
+ * that did not opt in, and of one whose mmap wraps drm_gem_mmap() and uses
+ * the VMA afterwards, with that policy in force for this test only. The test
+ * case succeeds if asking for a policy looser than the built-in one is
+ * refused with -EPERM and leaves the built-in one, and if, for the policy
+ * asked for, drm_gem_forward_allowed(), the dumb map offset (an offset or
+ * -EINVAL) and mmap() at the offset the import already has (forwarded with
+ * the data visible, or -EPERM without asking the exporter) all give the same
+ * answer: never refuses, opt-in forwards for the opted-in driver only, all
+ * forwards for every driver but the wrapper, which never sees a forwarded
+ * VMA.
  */
 static void drm_gem_forward_test_policy(struct kunit *test)
 {
 	const struct drm_gem_forward_test_policy_param *p = test->param_value;
 	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
-	enum drm_gem_forward_policy in_force;
+	int in_force;
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_counts before;
 	unsigned long addr;
@@ -1070,22 +1193,24 @@ static void drm_gem_forward_test_policy(struct kunit *test)
 					 O_RDWR);
 	drm_gem_forward_test_counts(imp, &before);
 
-	ret = kunit_add_action_or_reset(test,
-					drm_gem_forward_test_restore_policy,
-					NULL);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-
-	ret = drm_gem_forward_set_policy(p->policy);
+	in_force = builtin;
+	ret = drm_gem_forward_tighten(&in_force, p->policy);
 	if (p->policy > builtin) {
 		KUNIT_EXPECT_EQ(test, ret, -EPERM);
-		in_force = builtin;
+		KUNIT_EXPECT_EQ(test, in_force, builtin);
 	} else {
 		KUNIT_EXPECT_EQ(test, ret, 0);
-		in_force = p->policy;
+		KUNIT_EXPECT_EQ(test, in_force, p->policy);
 	}
-	KUNIT_ASSERT_EQ(test, drm_gem_forward_policy(), in_force);
 
-	allowed = in_force == DRM_GEM_FORWARD_ALL ||
+	/* Whatever the build, decide under the policy asked for. */
+	in_force = p->policy;
+	drm_gem_forward_test_use_policy(test, in_force);
+	KUNIT_ASSERT_EQ(test, drm_gem_forward_get_policy(), in_force);
+	drm_gem_forward_test_wrapper_got_foreign_vma = false;
+
+	allowed = (in_force == DRM_GEM_FORWARD_ALL &&
+		   p->importer != IMPORTER_WRAPPER) ||
 		  (in_force == DRM_GEM_FORWARD_OPT_IN &&
 		   p->importer == IMPORTER_OPTED_IN);
 	KUNIT_EXPECT_EQ(test, drm_gem_forward_allowed(imp->obj), allowed);
@@ -1111,39 +1236,73 @@ static void drm_gem_forward_test_policy(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ret, -EPERM);
 		KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
 	}
+	KUNIT_EXPECT_FALSE(test, drm_gem_forward_test_wrapper_got_foreign_vma);
 	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 }
 
 /*
- * Set policies through drm_gem_forward_set_policy(), the function behind
- * drm.gem_mmap_forward. The test case succeeds if every policy up to the
- * built-in one is taken, anything looser is refused with -EPERM, values
- * that are no policy with -EINVAL, and names match the parameter's.
+ * Tighten a policy variable as drm_gem_forward_set_policy() tightens the one
+ * in force, parse parameter values, and apply values given at load time.
+ * The test case succeeds if every policy up to the built-in one is taken
+ * and anything looser refused with -EPERM, once tightened a policy cannot be
+ * loosened again (not even back to the built-in one), values that are no
+ * policy are refused with -EINVAL, a value given at load time never fails
+ * but is clamped to the policy in force or ignored, names match the
+ * parameter's, and the policy in force is still the built-in one.
  */
 static void drm_gem_forward_test_set_policy(struct kunit *test)
 {
 	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
-	enum drm_gem_forward_policy policy;
-	int ret;
+	int policy, in_force;
 
-	ret = kunit_add_action_or_reset(test,
-					drm_gem_forward_test_restore_policy,
-					NULL);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-
-	KUNIT_EXPECT_EQ(test, drm_gem_forward_policy(), builtin);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_get_policy(), builtin);
 
 	for (policy = DRM_GEM_FORWARD_NEVER; policy <= DRM_GEM_FORWARD_ALL;
 	     policy++) {
-		ret = drm_gem_forward_set_policy(policy);
-		KUNIT_EXPECT_EQ(test, ret, policy <= builtin ? 0 : -EPERM);
-		KUNIT_EXPECT_EQ(test, drm_gem_forward_policy(),
-				policy <= builtin ? policy : builtin);
+		in_force = builtin;
+		KUNIT_EXPECT_EQ(test, drm_gem_forward_tighten(&in_force, policy),
+				policy <= builtin ? 0 : -EPERM);
+		KUNIT_EXPECT_EQ(test, in_force, min_t(int, policy, builtin));
 	}
 
-	KUNIT_EXPECT_EQ(test, drm_gem_forward_set_policy(DRM_GEM_FORWARD_ALL + 1),
+	/* Monotonic: once never, nothing else, not even the built-in one. */
+	in_force = builtin;
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_tighten(&in_force,
+						      DRM_GEM_FORWARD_NEVER), 0);
+	for (policy = DRM_GEM_FORWARD_OPT_IN; policy <= DRM_GEM_FORWARD_ALL;
+	     policy++)
+		KUNIT_EXPECT_EQ(test, drm_gem_forward_tighten(&in_force, policy),
+				-EPERM);
+	KUNIT_EXPECT_EQ(test, in_force, DRM_GEM_FORWARD_NEVER);
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_tighten(&in_force,
+						      DRM_GEM_FORWARD_ALL + 1),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, drm_gem_forward_set_policy(-1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_tighten(&in_force, -1), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("never"),
+			DRM_GEM_FORWARD_NEVER);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("opt-in\n"),
+			DRM_GEM_FORWARD_OPT_IN);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("all"),
+			DRM_GEM_FORWARD_ALL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("1"),
+			DRM_GEM_FORWARD_OPT_IN);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("3"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("-1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_parse_policy("everything"),
+			-EINVAL);
+
+	/* At load: clamped or ignored with a warning, never an error. */
+	in_force = builtin;
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_load_policy(&in_force, "all"), 0);
+	KUNIT_EXPECT_EQ(test, in_force, builtin);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_load_policy(&in_force, "bogus"), 0);
+	KUNIT_EXPECT_EQ(test, in_force, builtin);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_load_policy(&in_force, "never"), 0);
+	KUNIT_EXPECT_EQ(test, in_force, DRM_GEM_FORWARD_NEVER);
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_load_policy(&in_force, "opt-in"), 0);
+	KUNIT_EXPECT_EQ(test, in_force, DRM_GEM_FORWARD_NEVER);
 
 	KUNIT_EXPECT_STREQ(test, drm_gem_forward_policy_name(DRM_GEM_FORWARD_NEVER),
 			   "never");
@@ -1151,6 +1310,9 @@ static void drm_gem_forward_test_set_policy(struct kunit *test)
 			   "opt-in");
 	KUNIT_EXPECT_STREQ(test, drm_gem_forward_policy_name(DRM_GEM_FORWARD_ALL),
 			   "all");
+
+	/* None of this touched the policy in force. */
+	KUNIT_EXPECT_EQ(test, drm_gem_forward_get_policy(), builtin);
 }
 
 /*
@@ -1169,12 +1331,7 @@ static void drm_gem_forward_test_native(struct kunit *test)
 	long ret;
 
 	ctx = drm_gem_forward_test_open(test, IMPORTER_OPTED_IN);
-	ret = kunit_add_action_or_reset(test,
-					drm_gem_forward_test_restore_policy,
-					NULL);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_ASSERT_EQ(test, drm_gem_forward_set_policy(DRM_GEM_FORWARD_NEVER),
-			0);
+	drm_gem_forward_test_use_policy(test, DRM_GEM_FORWARD_NEVER);
 
 	shmem = drm_gem_shmem_create(ctx->drm, TEST_SIZE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shmem);
@@ -1208,6 +1365,96 @@ static void drm_gem_forward_test_native(struct kunit *test)
 						    handle), 0);
 }
 
+/* Fill each page of a user range with its page number, then check it. */
+static void drm_gem_forward_test_number_pages(struct kunit *test,
+					      unsigned long addr,
+					      unsigned int first,
+					      unsigned int count, bool write)
+{
+	u8 *chunk = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
+	for (i = 0; i < count; i++) {
+		void __user *page = (void __user *)(addr + i * PAGE_SIZE);
+
+		if (write) {
+			memset(chunk, 0x70 + first + i, PAGE_SIZE);
+			KUNIT_EXPECT_EQ(test, copy_to_user(page, chunk, PAGE_SIZE),
+					0);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, copy_from_user(chunk, page, PAGE_SIZE), 0);
+		KUNIT_EXPECT_NULL_MSG(test, memchr_inv(chunk, 0x70 + first + i,
+						       PAGE_SIZE),
+				      "page %u shows another page's data",
+				      first + i);
+	}
+}
+
+/*
+ * Map a native shmem object, number its pages, and check two mappings that
+ * do not start at the object's first page: what is left of the mapping after
+ * munmap() of its first page, and an mmap() of the object's dma-buf at an
+ * offset of one page. The test case succeeds if every page shows its own
+ * number: the shmem helper's fault handler finds the object's page from the
+ * VMA's offset, not from the distance to the start of the VMA.
+ */
+static void drm_gem_forward_test_shmem_fault_offset(struct kunit *test)
+{
+	struct drm_gem_forward_test_ctx *ctx;
+	struct drm_gem_shmem_object *shmem;
+	struct dma_buf *dmabuf;
+	unsigned long addr;
+	u32 handle;
+	u64 offset;
+	long ret;
+
+	ctx = drm_gem_forward_test_open(test, IMPORTER_OPTED_IN);
+	shmem = drm_gem_shmem_create(ctx->drm, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shmem);
+	ret = drm_gem_handle_create(ctx->file->private_data, &shmem->base,
+				    &handle);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = drm_gem_dumb_map_offset(ctx->file->private_data, ctx->drm,
+				      handle, &offset);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	/* Number the pages through a first mapping, then drop it. */
+	ret = drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	drm_gem_forward_test_number_pages(test, addr, 0, TEST_PAGES, true);
+	drm_gem_forward_test_munmap(addr, TEST_SIZE);
+
+	/* A new mapping, its first page unmapped before any fault. */
+	ret = drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE, PROT_READ,
+					   MAP_SHARED, offset, &addr);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	drm_gem_forward_test_munmap(addr, PAGE_SIZE);
+	drm_gem_forward_test_number_pages(test, addr + PAGE_SIZE, 1,
+					  TEST_PAGES - 1, false);
+	drm_gem_forward_test_munmap(addr + PAGE_SIZE, TEST_SIZE - PAGE_SIZE);
+
+	/* The object's dma-buf, mapped from its second page. */
+	dmabuf = drm_gem_prime_export(&shmem->base, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+	ret = kunit_add_action_or_reset(test, drm_gem_forward_test_dma_buf_put,
+					dmabuf);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	addr = vm_mmap(dmabuf->file, 0, TEST_SIZE - PAGE_SIZE, PROT_READ,
+		       MAP_SHARED, PAGE_SIZE);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap: %ld",
+			       (long)addr);
+	drm_gem_forward_test_number_pages(test, addr, 1, TEST_PAGES - 1, false);
+	drm_gem_forward_test_munmap(addr, TEST_SIZE - PAGE_SIZE);
+
+	drm_gem_object_put(&shmem->base);
+	KUNIT_EXPECT_EQ(test, drm_gem_handle_delete(ctx->file->private_data,
+						    handle), 0);
+}
+
 static int drm_gem_forward_test_init(struct kunit *test)
 {
 	struct device *dev;
@@ -1230,7 +1477,8 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 			 drm_gem_forward_test_mapping_exporters_gen_params),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_exporter_fails,
 			 drm_gem_forward_test_failing_exporters_gen_params),
-	KUNIT_CASE(drm_gem_forward_test_read_only),
+	KUNIT_CASE_PARAM(drm_gem_forward_test_read_only,
+			 drm_gem_forward_test_access_modes_gen_params),
 	KUNIT_CASE(drm_gem_forward_test_private),
 	KUNIT_CASE(drm_gem_forward_test_oversize),
 	KUNIT_CASE(drm_gem_forward_test_partial),
@@ -1241,6 +1489,7 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 			 drm_gem_forward_test_policies_gen_params),
 	KUNIT_CASE(drm_gem_forward_test_set_policy),
 	KUNIT_CASE(drm_gem_forward_test_native),
+	KUNIT_CASE(drm_gem_forward_test_shmem_fault_offset),
 	{}
 };
 
@@ -1253,5 +1502,6 @@ static struct kunit_suite drm_gem_forward_test_suite = {
 kunit_test_suite(drm_gem_forward_test_suite);
 
 MODULE_DESCRIPTION("KUnit test suite for forwarding mmap() of imported GEM objects");
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS("DMA_BUF");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 MODULE_LICENSE("GPL");
