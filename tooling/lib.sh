@@ -14,8 +14,9 @@ export PATH=/usr/bin:/bin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-# The Debian base: a key of tooling/bases (make ... BASE=6.12 for the
-# stable-backport target); tooling/fetch-base fetches and verifies it.
+# The Debian base: a key of configs/kernel-bases, 7.3 by default. DGF_BASE=6.12
+# selects Debian's 6.12.117, the stable-backport target, in its own tree and
+# object directories (the v2 series itself does not apply there).
 DGF_BASE=${DGF_BASE:-7.3}
 export DGF_BASE
 # Each Debian base and a user's KSRC= tree get their own tree and object dirs.
