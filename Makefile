@@ -5,11 +5,18 @@
 # build/logs/.  KSRC=/path/to/kernel/git/tree uses your tree as the base.
 
 export T0 := $(shell date +%s)
-export KSRC
 PHASE := tooling/phase
 
-.PHONY: help run check kunit tree vm-kernel selftests bench series clean \
-	distclean
+# KSRC= and KSRC_BASE= count only on the make command line, passed to the
+# tooling as DGF_KSRC and DGF_KSRC_BASE: a KSRC in the environment changes
+# nothing.
+cmdline = $(if $(filter command line,$(origin $(1))),$($(1)))
+export DGF_KSRC := $(call cmdline,KSRC)
+export DGF_KSRC_BASE := $(call cmdline,KSRC_BASE)
+unexport KSRC KSRC_BASE
+
+.PHONY: help run check kunit tree vm-kernel selftests bench series \
+	clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -24,9 +31,9 @@ check:
 
 ## make kunit      the DRM KUnit suites on UML under each forwarding policy
 kunit: tree
-	@$(PHASE) kunit-opt-in tooling/kunit opt-in
-	@$(PHASE) kunit-never tooling/kunit never 'drm_gem_forward*'
-	@$(PHASE) kunit-all tooling/kunit all 'drm_gem_forward*'
+	@set -e; for policy in $$(tooling/kunit --policies); do \
+		$(PHASE) kunit-$$policy tooling/kunit $$policy; \
+	done
 
 ## make tree       assemble the kernel tree in build/linux (base + patches/series)
 tree:

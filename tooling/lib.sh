@@ -1,46 +1,142 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Shared helpers for the drm-gem-forward tooling: where things live, phase
-# progress lines with elapsed time and per-phase logs, and Debian packages.
+# Shared helpers for the drm-gem-forward tooling: where things live, the
+# names every script agrees on, the patches/series parser, the KUnit
+# options, test counts, phase progress lines with elapsed time and
+# per-phase logs, and Debian packages.
 #
-# Sourced, not run.
+# Sourced, not run.  Sourcing only defines variables and functions; the
+# scripts call dgf_init to create the output directories and set up PATH.
+#
+# Inputs, all optional, all prefixed so that a variable of the same name in
+# the user's shell changes nothing:
+#   DGF_BUILD      the build directory (default: build/ here)
+#   DGF_TREE       the kernel tree (default: build/linux, build/ksrc, ...)
+#   DGF_JOBS       parallel jobs (default: nproc)
+#   DGF_BASE       the Debian base, a key of configs/kernel-bases (default: 7.3)
+#   DGF_KSRC       a kernel git tree to use as the base instead (the
+#                  Makefile passes make's KSRC= here, from the command line
+#                  only); DGF_KSRC_BASE, its revision (default: HEAD)
 
 shopt -s inherit_errexit
 
-# Debian's python3 and its packages (python3-ply, python3-git for the
-# kernel's spdxcheck), whatever other python3 comes first in PATH.
-export PATH=/usr/bin:/bin:$PATH
-
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
+BUILD=${DGF_BUILD:-$TOP/build}
 # The Debian base: a key of configs/kernel-bases, 7.3 by default. DGF_BASE=6.12
 # selects Debian's 6.12.117, the stable-backport target, in its own tree and
 # object directories (the v2 series itself does not apply there).
 DGF_BASE=${DGF_BASE:-7.3}
-export DGF_BASE
-# Each Debian base and a user's KSRC= tree get their own tree and object dirs.
-if [ -n "${KSRC:-}" ]; then
-	TREE=${TREE:-$BUILD/ksrc}
+KSRC=${DGF_KSRC:-}
+# shellcheck disable=SC2034
+KSRC_BASE=${DGF_KSRC_BASE:-HEAD}
+# Each Debian base and a user's KSRC tree get their own tree and object dirs.
+if [ -n "$KSRC" ]; then
+	TREE=${DGF_TREE:-$BUILD/ksrc}
 	OBJ=$BUILD/obj-ksrc
 elif [ "$DGF_BASE" = 7.3 ]; then
-	TREE=${TREE:-$BUILD/linux}
+	TREE=${DGF_TREE:-$BUILD/linux}
 	OBJ=$BUILD/obj
 else
-	TREE=${TREE:-$BUILD/linux-$DGF_BASE}
+	TREE=${DGF_TREE:-$BUILD/linux-$DGF_BASE}
 	OBJ=$BUILD/obj-$DGF_BASE
 fi
 LOGS=$BUILD/logs
 RESULTS=$BUILD/results
-JOBS=${JOBS:-$(nproc)}
-T0=${T0:-$(date +%s)}
-export T0
+JOBS=${DGF_JOBS:-$(nproc)}
+SERIES=$TOP/patches/series
 
-mkdir -p "$LOGS" "$OBJ" "$RESULTS"
+# Names in the kernel tree: BRANCH carries the series on BASE_TAG.
+# shellcheck disable=SC2034
+{
+	BRANCH=drm-gem-forward
+	BASE_TAG=drm-gem-forward-base
+}
+
+# Our own KUnit suites; the other suites are upstream's.
+OUR_KUNIT_SUITES='drm_gem_forward*'
+# The KUnit runs, one per forwarding policy: every DRM suite under the
+# default policy, ours under the other two (kunit_glob).
+KUNIT_POLICIES=(opt-in never all)
+# dgf_init: create the output directories and set up the environment the
+# phases run in.
+dgf_init()
+{
+	# Debian's python3 and its packages (python3-ply, python3-git for the
+	# kernel's spdxcheck), whatever other python3 comes first in PATH.
+	export PATH=/usr/bin:/bin:$PATH
+	T0=${T0:-$(date +%s)}
+	export T0 DGF_BASE
+	mkdir -p "$LOGS" "$OBJ" "$RESULTS"
+}
+
+git_tree()
+{
+	git -C "$TREE" "$@"
+}
+
+# series_entries: the entries of patches/series ($SERIES), one a line: the
+# patch (or @migrate) and the new files that commit adds, separated by
+# single spaces; comments and blank lines dropped.
+series_entries()
+{
+	sed -e 's/#.*//' -e 's/[[:space:]][[:space:]]*/ /g' -e 's/^ //' \
+	    -e 's/ $//' -e '/^$/d' "$SERIES"
+}
+
+# series_new_files: the new kernel files patches/series adds.
+series_new_files()
+{
+	local -a entry
+
+	while read -r -a entry; do
+		[ ${#entry[@]} -le 1 ] || printf '%s\n' "${entry[@]:1}"
+	done < <(series_entries)
+}
+
+# kunit_glob POLICY: the suites KUnit runs under POLICY.
+kunit_glob()
+{
+	case $1 in
+	opt-in)	echo "" ;;
+	never|all) echo "$OUR_KUNIT_SUITES" ;;
+	*)	die "unknown policy '$1' (${KUNIT_POLICIES[*]})" ;;
+	esac
+}
+
+# The debugging options of every KUnit build (tooling/kunit, tooling/mutants).
+KUNIT_DEBUG_OPTIONS=(--kconfig_add CONFIG_DEBUG_KERNEL=y
+		     --kconfig_add CONFIG_PROVE_LOCKING=y
+		     --kconfig_add CONFIG_DEBUG_OBJECTS=y
+		     --kconfig_add CONFIG_KASAN=y
+		     --kconfig_add CONFIG_KASAN_VMALLOC=y)
+
+# kunit_run DIR POLICY BUILD-DIR JSON [GLOB]: run the DRM KUnit suites of
+# the kernel tree DIR on UML under POLICY, with KUNIT_DEBUG_OPTIONS, results
+# to JSON; the raw kernel log is BUILD-DIR/test.log.  tooling/kunit and
+# tooling/mutants both run KUnit through this.
+kunit_run()
+{
+	local dir=$1 policy=$2 build_dir=$3 json=$4 glob=${5:-} symbol
+	local -a args
+
+	case $policy in
+	never)	symbol=CONFIG_DRM_GEM_MMAP_FORWARD_NEVER ;;
+	opt-in)	symbol=CONFIG_DRM_GEM_MMAP_FORWARD_OPT_IN ;;
+	all)	symbol=CONFIG_DRM_GEM_MMAP_FORWARD_ALL ;;
+	*)	die "unknown policy '$policy' (${KUNIT_POLICIES[*]})" ;;
+	esac
+	args=(run --kunitconfig=drivers/gpu/drm/tests
+	      --kconfig_add "$symbol=y" "${KUNIT_DEBUG_OPTIONS[@]}"
+	      --build_dir="$build_dir"
+	      --jobs="$JOBS" --timeout=900 --json="$json")
+	[ -z "$glob" ] || args+=("$glob")
+	(cd "$dir" && python3 tools/testing/kunit/kunit.py "${args[@]}")
+}
 
 elapsed()
 {
-	local s=$(($(date +%s) - T0))
+	local s=$(($(date +%s) - ${T0:-$(date +%s)}))
 
 	printf '%02d:%02d' $((s / 60)) $((s % 60))
 }
@@ -102,14 +198,6 @@ need_pkgs()
 			die "apt-get install failed, see $LOGS/apt.log"
 	fi
 }
-
-# The debugging options of every KUnit build (tooling/kunit, tooling/mutants).
-# shellcheck disable=SC2034
-KUNIT_DEBUG_OPTIONS=(--kconfig_add CONFIG_DEBUG_KERNEL=y
-		     --kconfig_add CONFIG_PROVE_LOCKING=y
-		     --kconfig_add CONFIG_DEBUG_OBJECTS=y
-		     --kconfig_add CONFIG_KASAN=y
-		     --kconfig_add CONFIG_KASAN_VMALLOC=y)
 
 # Packages the phases need, in one place.
 # shellcheck disable=SC2034
