@@ -15,7 +15,7 @@ export DGF_KSRC := $(call cmdline,KSRC)
 export DGF_KSRC_BASE := $(call cmdline,KSRC_BASE)
 unexport KSRC KSRC_BASE
 
-.PHONY: help run check kunit tree vm-kernel selftests bench series \
+.PHONY: help run check kunit tree export vm-kernel selftests bench series \
 	clean distclean
 
 help:
@@ -38,6 +38,10 @@ kunit: tree
 ## make tree       assemble the kernel tree in build/linux (base + patches/series)
 tree:
 	@$(PHASE) tree tooling/tree
+
+## make export     write the commits of build/linux back to patches/ and the new files
+export:
+	@tooling/export
 
 ## make vm-kernel  build the test VM kernel and its modules
 vm-kernel: tree

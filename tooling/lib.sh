@@ -18,6 +18,7 @@
 #   DGF_KSRC       a kernel git tree to use as the base instead (the
 #                  Makefile passes make's KSRC= here, from the command line
 #                  only); DGF_KSRC_BASE, its revision (default: HEAD)
+#   FORCE=1        tooling/tree: discard unexported work (saved first)
 
 shopt -s inherit_errexit
 
@@ -46,11 +47,15 @@ RESULTS=$BUILD/results
 JOBS=${DGF_JOBS:-$(nproc)}
 SERIES=$TOP/patches/series
 
-# Names in the kernel tree: BRANCH carries the series on BASE_TAG.
+# Names in the kernel tree.  BRANCH carries the series on BASE_TAG;
+# ASSEMBLED_REF is the last head whose every commit this repository holds
+# (written by tooling/tree after an assembly and by tooling/export): commits
+# on BRANCH beyond it are work that only exists in the tree.
 # shellcheck disable=SC2034
 {
 	BRANCH=drm-gem-forward
 	BASE_TAG=drm-gem-forward-base
+	ASSEMBLED_REF=refs/drm-gem-forward/assembled
 }
 
 # Our own KUnit suites; the other suites are upstream's.
