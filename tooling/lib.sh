@@ -139,6 +139,36 @@ kunit_run()
 	(cd "$dir" && python3 tools/testing/kunit/kunit.py "${args[@]}")
 }
 
+# Test counts.  A test phase NAME leaves build/results/NAME.count, one line
+# per kind of test it ran:
+#
+#   KIND PASSED FAILED SKIPPED
+#
+# KIND: ours (our KUnit suite, VM selftests, i915 mock import tests),
+# upstream (other KUnit suites, i915 selftests not ours), static (lint,
+# compile coverage, Coccinelle), mutants (PASSED: killed, FAILED: survived
+# or broken), tooling (checks of the tooling itself), build (a failed
+# build phase, one failure).  Skipped tests are listed in
+# build/results/NAME.skipped, one "KIND<TAB>REASON" line each.
+# tooling/summary adds them up.
+COUNT_KINDS=(ours upstream static mutants tooling build)
+
+# count_reset NAME: forget the counts of phase NAME.
+count_reset()
+{
+	rm -f "$RESULTS/$1.count" "$RESULTS/$1.skipped"
+}
+
+# count_add NAME KIND PASSED FAILED [SKIPPED]: add one line to NAME.count.
+count_add()
+{
+	case " ${COUNT_KINDS[*]} " in
+	*" $2 "*) ;;
+	*) die "count_add: unknown kind '$2'" ;;
+	esac
+	echo "$2 $3 $4 ${5:-0}" >>"$RESULTS/$1.count"
+}
+
 elapsed()
 {
 	local s=$(($(date +%s) - ${T0:-$(date +%s)}))
@@ -171,6 +201,39 @@ phase()
 		return "$rc"
 	fi
 	printf 'ok (%ss)\n' $(($(date +%s) - start))
+}
+
+# test_phase NAME KIND CMD...: a phase (see phase) that counts its tests
+# into build/results/NAME.count.  A phase that fails without counting a
+# failure, or succeeds without writing a count at all, counts one failure
+# of KIND: a test that cannot fail, or that fails silently, is a failure.
+test_phase()
+{
+	local name=$1 kind=$2 count=$RESULTS/$1.count rc=0 failed
+	shift 2
+
+	count_reset "$name"
+	phase "$name" "$@" || rc=$?
+	if [ ! -s "$count" ]; then
+		if [ "$rc" -eq 0 ]; then
+			echo "  $name exited 0 but wrote no count in $count: counted as a failure"
+		fi
+		count_add "$name" "$kind" 0 1
+		return 1
+	fi
+	if [ "$rc" -ne 0 ]; then
+		failed=$(awk '{ f += $3 } END { print f + 0 }' "$count")
+		[ "$failed" -gt 0 ] || count_add "$name" "$kind" 0 1
+		return "$rc"
+	fi
+}
+
+# build_phase NAME CMD...: a phase later phases need; its failure counts
+# as one failure of kind build.
+build_phase()
+{
+	count_reset "$1"
+	phase "$@" || { count_add "$1" build 0 1; return 1; }
 }
 
 die()
