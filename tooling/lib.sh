@@ -45,6 +45,8 @@ fi
 LOGS=$BUILD/logs
 RESULTS=$BUILD/results
 JOBS=${DGF_JOBS:-$(nproc)}
+# shellcheck disable=SC2034
+EXPECTATIONS=$TOP/tests/expectations
 SERIES=$TOP/patches/series
 
 # Names in the kernel tree.  BRANCH carries the series on BASE_TAG;
@@ -63,6 +65,15 @@ OUR_KUNIT_SUITES='drm_gem_forward*'
 # The KUnit runs, one per forwarding policy: every DRM suite under the
 # default policy, ours under the other two (kunit_glob).
 KUNIT_POLICIES=(opt-in never all)
+# In the VM suite, the i915 mock selftests that are ours (the mman mock
+# suite's import tests) and the others (upstream's); everything else there
+# (the PRIME selftest, the quick benchmark) is ours.
+# shellcheck disable=SC2034
+{
+	OUR_I915_TESTS='*/igt_mmap_import_*'
+	UPSTREAM_I915_TESTS='i915_*/*'
+}
+
 # dgf_init: create the output directories and set up the environment the
 # phases run in.
 dgf_init()
