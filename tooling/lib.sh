@@ -180,6 +180,41 @@ count_add()
 	echo "$2 $3 $4 ${5:-0}" >>"$RESULTS/$1.count"
 }
 
+# cocci_findings KNOWN: read a Coccinelle report on stdin and print, one
+# per line, its WARNING and ERROR lines that no line of KNOWN matches.
+# Positions are removed first ("file.c:12:3-9: WARNING x" becomes
+# "file.c: WARNING x"); a line of KNOWN is "PATTERN<TAB>REASON", PATTERN a
+# shell glob on that text; "#" starts a comment.  Fails if KNOWN is
+# malformed.
+cocci_findings()
+{
+	local known=$1 line text pattern reason n=0
+	local -a patterns=()
+
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		case $line in
+		''|'#'*) continue ;;
+		esac
+		IFS=$'\t' read -r pattern reason <<<"$line"
+		if [ -z "$pattern" ] || [ -z "$reason" ]; then
+			echo "$known:$n: want PATTERN<TAB>REASON: $line" >&2
+			return 1
+		fi
+		patterns+=("$pattern")
+	done <"$known"
+
+	while IFS= read -r line; do
+		[[ $line =~ (^|[^A-Za-z])(WARNING|ERROR)([^A-Za-z]|$) ]] || continue
+		text=$(sed -E 's/^([^: ]+):[0-9]+:[0-9]+-[0-9]+:/\1:/' <<<"$line")
+		for pattern in "${patterns[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $text == $pattern ]] && continue 2
+		done
+		echo "$text"
+	done
+}
+
 elapsed()
 {
 	local s=$(($(date +%s) - ${T0:-$(date +%s)}))
