@@ -14,7 +14,7 @@ struct vm_area_struct;
  *                               through their importer
  *
  * The values are ordered from the strictest to the most permissive. The
- * kernel configuration picks the built-in value; the drm.gem_mmap_forward
+ * kernel configuration picks the built-in value; the drm.gem_forward
  * module parameter can lower it, never raise it.
  */
 enum drm_gem_forward_policy {
@@ -27,13 +27,16 @@ enum drm_gem_forward_policy {
 
 	/**
 	 * @DRM_GEM_FORWARD_OPT_IN: forward mmap() to the exporter for
-	 * objects whose &drm_gem_object_funcs.forward_import_mmap is set.
+	 * objects whose &drm_gem_object_funcs.gem_forward is set.
 	 */
 	DRM_GEM_FORWARD_OPT_IN = 1,
 
 	/**
-	 * @DRM_GEM_FORWARD_ALL: forward mmap() of every imported object to
-	 * its exporter.
+	 * @DRM_GEM_FORWARD_ALL: forward mmap() to the exporter also for
+	 * imported objects of drivers that did not opt in, if the driver's
+	 * &file_operations.mmap is drm_gem_mmap(); a driver with an mmap of
+	 * its own that did not opt in is refused, since it may use the VMA
+	 * after the core returns.
 	 */
 	DRM_GEM_FORWARD_ALL = 2,
 };
@@ -41,16 +44,16 @@ enum drm_gem_forward_policy {
 enum drm_gem_forward_policy drm_gem_forward_get_policy(void);
 const char *drm_gem_forward_policy_name(enum drm_gem_forward_policy policy);
 int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy);
-
-/* The parameter's logic, exported for its KUnit tests only. */
-int drm_gem_forward_tighten(int *in_force, int policy);
-int drm_gem_forward_parse_policy(const char *val);
-int drm_gem_forward_load_policy(int *in_force, const char *val);
 bool drm_gem_forward_allowed(const struct drm_gem_object *obj);
 int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 			      const struct drm_vma_offset_node *node,
 			      struct vm_area_struct *vma);
 int drm_gem_forward_mmap(struct drm_gem_object *obj,
 			 struct vm_area_struct *vma);
+
+/* The parameter's logic, exported for its KUnit tests only. */
+int drm_gem_forward_tighten(int *in_force, int policy);
+int drm_gem_forward_parse_policy(const char *val);
+int drm_gem_forward_load_policy(int *in_force, const char *val);
 
 #endif /* __DRM_GEM_FORWARD_H__ */

@@ -80,19 +80,24 @@
  * reach this helper: drm_gem_mmap() and drm_gem_mmap_obj() for every
  * imported object, and the mmap paths of drivers that call
  * drm_gem_forward_mmap() or drm_gem_forward_mmap_node() themselves (the DMA
- * helper's drm_gem_dma_mmap(), i915's WB, WC, UC and FIXED mmap types).
- * drm_gem_dumb_map_offset() and i915's CPU mmap offsets ask it too before
- * they hand out an offset for an imported object. Driver ioctls that hand
- * out offsets for any object (VC4_MMAP_BO, PANFROST_MMAP_BO, ...) do not
- * ask, but a mapping at such an offset is decided when it is made like any
- * other. Mappings that a driver makes without reaching this helper are not
+ * helper's drm_gem_dma_mmap(), i915's WB and FIXED mmap types).
+ * Two paths that hand out offsets ask it too, and hand out none for an
+ * imported object it refuses: drm_gem_dumb_map_offset(), the
+ * DRM_IOCTL_MODE_MAP_DUMB of most drivers, and i915's CPU mmap offsets.
+ * The others do not ask: drm_gem_ttm_dumb_map_offset(), the dumb map
+ * offsets of amdgpu, radeon and omapdrm, and driver ioctls that hand out
+ * offsets for any object (VC4_MMAP_BO, PANFROST_MMAP_BO, MSM_GEM_INFO, ...);
+ * a mapping at such an offset is decided when it is made, like any other.
+ * Mappings that a driver makes without reaching this helper are not
  * covered: i915's GTT mmaps of imported objects go through its aperture as
- * they always have. The policy is chosen by the kernel builder with the
- * DRM_GEM_MMAP_FORWARD choice in Kconfig:
+ * they always have, and drivers whose imports do not set
+ * &drm_gem_object.import_attach (amdxdna; tegra without an IOMMU domain)
+ * are not seen as imports. The policy is chosen by the kernel builder with
+ * the DRM_GEM_FORWARD choice in Kconfig:
  *
  * - never: every such mmap() fails with -EPERM;
  * - opt-in (the default): forward for drivers that set
- *   &drm_gem_object_funcs.forward_import_mmap for their imported objects,
+ *   &drm_gem_object_funcs.gem_forward for their imported objects,
  *   fail with -EPERM for the others;
  * - all: forward for the drivers that opted in and for every driver whose
  *   &file_operations.mmap is drm_gem_mmap(); fail with -EPERM for a driver
@@ -104,11 +109,13 @@
  * at the dumb map offset and at mmap(), including a driver whose mmap wraps
  * drm_gem_mmap() and uses the VMA afterwards.
  *
- * The drm.gem_mmap_forward module parameter takes "never", "opt-in", "all"
+ * The drm.gem_forward module parameter takes "never", "opt-in", "all"
  * or 0, 1, 2, and can only tighten the policy in force. Written at run time
- * (/sys/module/drm/parameters/gem_mmap_forward), a value more permissive
+ * (/sys/module/drm/parameters/gem_forward), a value more permissive
  * than the policy in force fails with -EPERM, so a lockdown made at boot or
- * by an init script cannot be undone. Given while DRM loads (on the kernel
+ * by an init script cannot be undone while DRM is loaded (reloading DRM as a
+ * module starts again from the built-in policy and the options modprobe
+ * passes). Given while DRM loads (on the kernel
  * command line, or to modprobe), a value more permissive than the built-in
  * policy is clamped to it and a value that is no policy is ignored, each
  * with a warning naming both values, so that DRM still loads. Reading the
@@ -116,9 +123,11 @@
  * drm_gem_forward_test_set_policy checks these rules; tests never change
  * the policy in force.
  *
- * Each forwarded or refused mapping is logged with drm_dbg_prime(), naming
- * the task, the exporter and the outcome; enable it with drm.debug=0x8 to
- * find userspace that maps imported buffers through the importer.
+ * Each mapping that reaches drm_gem_forward_mmap_node() is logged with
+ * drm_dbg_prime(), forwarded or refused, naming the task, the exporter and
+ * the outcome; enable it with drm.debug=0x8 to find userspace that maps
+ * imported buffers through the importer. Offsets refused by
+ * drm_gem_dumb_map_offset() are not logged.
  *
  * An offset that userspace found by scanning the importer's offset space
  * gives nothing more than an offset the driver handed out: the decision is
@@ -140,7 +149,7 @@
  */
 
 /* The policy in force: the built-in one, or a stricter one set later. */
-static int drm_gem_forward_in_force = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
+static int drm_gem_forward_in_force = CONFIG_DRM_GEM_FORWARD_DEFAULT;
 
 static const char * const drm_gem_forward_names[] = {
 	[DRM_GEM_FORWARD_NEVER] = "never",
@@ -152,7 +161,7 @@ static const char * const drm_gem_forward_names[] = {
  * drm_gem_forward_get_policy - the forwarding policy in force
  *
  * Returns:
- * The built-in policy, or the stricter one set with drm.gem_mmap_forward.
+ * The built-in policy, or the stricter one set with drm.gem_forward.
  */
 enum drm_gem_forward_policy drm_gem_forward_get_policy(void)
 {
@@ -167,7 +176,7 @@ EXPORT_SYMBOL_GPL(drm_gem_forward_get_policy);
  * @policy: the policy
  *
  * Returns:
- * "never", "opt-in" or "all", as accepted by drm.gem_mmap_forward, or
+ * "never", "opt-in" or "all", as accepted by drm.gem_forward, or
  * "invalid" for a value outside &enum drm_gem_forward_policy.
  */
 const char *drm_gem_forward_policy_name(enum drm_gem_forward_policy policy)
@@ -213,11 +222,11 @@ EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_tighten);
  * drm_gem_forward_set_policy - tighten the forwarding policy
  * @policy: the new policy
  *
- * Sets the policy in force, as a write to the drm.gem_mmap_forward
+ * Sets the policy in force, as a write to the drm.gem_forward
  * parameter at run time does. The policy can only be tightened: relative to
  * the policy in force, not only to the built-in one, so that a lockdown made
- * at boot or by an init script cannot be undone. Mappings that already
- * exist are not affected.
+ * at boot or by an init script cannot be undone while DRM is loaded.
+ * Mappings that already exist are not affected.
  *
  * Returns:
  * 0 on success, -EINVAL if @policy is not a policy, or -EPERM if it is more
@@ -230,7 +239,7 @@ int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy)
 EXPORT_SYMBOL_GPL(drm_gem_forward_set_policy);
 
 /**
- * drm_gem_forward_parse_policy - parse a value of drm.gem_mmap_forward
+ * drm_gem_forward_parse_policy - parse a value of drm.gem_forward
  * @val: "never", "opt-in", "all" or 0, 1, 2, with an optional newline
  *
  * Returns:
@@ -266,7 +275,7 @@ static bool drm_gem_forward_param_at_load(void)
 }
 
 /**
- * drm_gem_forward_load_policy - apply drm.gem_mmap_forward as DRM loads
+ * drm_gem_forward_load_policy - apply drm.gem_forward as DRM loads
  * @in_force: the policy variable
  * @val: the parameter's value
  *
@@ -285,12 +294,12 @@ int drm_gem_forward_load_policy(int *in_force, const char *val)
 	int old = READ_ONCE(*in_force);
 
 	if (policy < 0) {
-		pr_warn("drm: gem_mmap_forward=%s is not a policy (never, opt-in, all), keeping %s\n",
+		pr_warn("drm: gem_forward=%s is not a policy (never, opt-in, all), keeping %s\n",
 			val, drm_gem_forward_policy_name(old));
 		return 0;
 	}
 	if (drm_gem_forward_tighten(in_force, policy) == -EPERM)
-		pr_warn("drm: gem_mmap_forward=%s asks for more than the policy in force, %s: keeping %s\n",
+		pr_warn("drm: gem_forward=%s asks for more than the policy in force, %s: keeping %s\n",
 			drm_gem_forward_policy_name(policy),
 			drm_gem_forward_policy_name(old),
 			drm_gem_forward_policy_name(old));
@@ -299,7 +308,7 @@ int drm_gem_forward_load_policy(int *in_force, const char *val)
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_load_policy);
 
-/* drm.gem_mmap_forward: clamped while DRM loads, -EPERM to loosen later. */
+/* drm.gem_forward: clamped while DRM loads, -EPERM to loosen later. */
 static int drm_gem_forward_param_set(const char *val,
 				     const struct kernel_param *kp)
 {
@@ -329,8 +338,8 @@ static const struct kernel_param_ops drm_gem_forward_param_ops = {
 	.get = drm_gem_forward_param_get,
 };
 
-module_param_cb(gem_mmap_forward, &drm_gem_forward_param_ops, NULL, 0644);
-MODULE_PARM_DESC(gem_mmap_forward,
+module_param_cb(gem_forward, &drm_gem_forward_param_ops, NULL, 0644);
+MODULE_PARM_DESC(gem_forward,
 		 "mmap() of imported dma-bufs through the importer: never, opt-in or all (0-2); can only tighten the policy in force");
 
 /*
@@ -344,6 +353,24 @@ MODULE_PARM_DESC(gem_mmap_forward,
 static bool drm_gem_forward_core_mmap(const struct drm_device *dev)
 {
 	return dev->driver->fops && dev->driver->fops->mmap == drm_gem_mmap;
+}
+
+/* drm_gem_forward_allowed() for a policy read once by the caller. */
+static bool drm_gem_forward_allowed_by(const struct drm_gem_object *obj,
+				       enum drm_gem_forward_policy policy)
+{
+	if (!drm_gem_is_imported(obj))
+		return false;
+
+	switch (policy) {
+	case DRM_GEM_FORWARD_ALL:
+		return obj->funcs->gem_forward ||
+		       drm_gem_forward_core_mmap(obj->dev);
+	case DRM_GEM_FORWARD_OPT_IN:
+		return obj->funcs->gem_forward;
+	default:
+		return false;
+	}
 }
 
 /**
@@ -362,20 +389,22 @@ static bool drm_gem_forward_core_mmap(const struct drm_device *dev)
  */
 bool drm_gem_forward_allowed(const struct drm_gem_object *obj)
 {
-	if (!drm_gem_is_imported(obj))
-		return false;
-
-	switch (drm_gem_forward_get_policy()) {
-	case DRM_GEM_FORWARD_ALL:
-		return obj->funcs->forward_import_mmap ||
-		       drm_gem_forward_core_mmap(obj->dev);
-	case DRM_GEM_FORWARD_OPT_IN:
-		return obj->funcs->forward_import_mmap;
-	default:
-		return false;
-	}
+	return drm_gem_forward_allowed_by(obj, drm_gem_forward_get_policy());
 }
 EXPORT_SYMBOL_GPL(drm_gem_forward_allowed);
+
+/* Why @policy refuses an object, for the log. */
+static const char *drm_gem_forward_refusal(enum drm_gem_forward_policy policy)
+{
+	switch (policy) {
+	case DRM_GEM_FORWARD_ALL:
+		return "refused by policy all, driver has its own mmap and did not opt in";
+	case DRM_GEM_FORWARD_OPT_IN:
+		return "refused by policy opt-in, driver not opted in";
+	default:
+		return "refused by policy never";
+	}
+}
 
 /* Log who mapped which imported buffer, and what came of it. */
 static void drm_gem_forward_log(const struct drm_gem_object *obj,
@@ -433,8 +462,12 @@ static int drm_gem_forward_pgoff(const struct drm_vma_offset_node *node,
  * the mapping keeps the dma-buf, not the GEM object, alive. On failure the
  * reference is left to the caller, who drops it on its error path. Drivers
  * with their own mmap path take the reference, call this function and put
- * the reference only if it fails. A failure leaves every count as it was:
- * the GEM object's, the dma-buf file's and the DRM file's.
+ * the reference only if it fails. If the exporter's mmap fails,
+ * dma_buf_mmap() has already made the dma-buf file the VMA's file and
+ * changed &vm_area_struct.vm_pgoff; mmap_region() puts whichever file the
+ * VMA holds when the mmap callback fails, so the GEM object's, the dma-buf
+ * file's and the DRM file's counts are back where they were once mmap()
+ * returns. A caller outside the mmap path must do the same.
  *
  * Must be called from the &file_operations.mmap path, with the mmap lock
  * held for writing and without the dma-buf's reservation lock, which the
@@ -450,6 +483,7 @@ int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 			      const struct drm_vma_offset_node *node,
 			      struct vm_area_struct *vma)
 {
+	enum drm_gem_forward_policy policy;
 	struct dma_buf *dmabuf;
 	unsigned long pgoff;
 	const char *outcome;
@@ -467,13 +501,18 @@ int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 	 */
 	dmabuf = obj->import_attach->dmabuf;
 	mmap_assert_write_locked(vma->vm_mm);
-	lockdep_assert(!dma_resv_held(dmabuf->resv));
+	/*
+	 * The exporter may take the reservation lock. This is the
+	 * counterpart of dma_resv_assert_held(); lockdep_assert(
+	 * !dma_resv_held()) would ask whether any task holds it, and another
+	 * one may.
+	 */
+	lockdep_assert_not_held(&dmabuf->resv->lock.base);
 
-	if (!drm_gem_forward_allowed(obj)) {
+	policy = drm_gem_forward_get_policy();
+	if (!drm_gem_forward_allowed_by(obj, policy)) {
 		ret = -EPERM;
-		outcome = drm_gem_forward_get_policy() == DRM_GEM_FORWARD_NEVER ?
-			  "refused by policy never" :
-			  "refused by policy opt-in, driver not opted in";
+		outcome = drm_gem_forward_refusal(policy);
 		goto out;
 	}
 

@@ -8,7 +8,7 @@
 /// too often with exporters that install none; none of them keeps a
 /// read-only dma-buf read-only. drm_gem_mmap_obj() forwards imported
 /// objects itself for drivers that opt in with
-/// drm_gem_object_funcs.forward_import_mmap: replace the open-coded
+/// drm_gem_object_funcs.gem_forward: replace the open-coded
 /// forward with drm_gem_forward_mmap() and opt the object functions in.
 ///
 /// Report mode also lists the rest of the landscape: code that refuses
@@ -94,7 +94,7 @@ ret = dma_buf_mmap@p(DB, vma, 0);
 @script:python depends on report || org@
 p << guarded_block.p;
 @@
-emit(p, "WARNING open-coded forward of an imported object's mmap() with dma_buf_mmap(): use drm_gem_forward_mmap() and opt in with drm_gem_object_funcs.forward_import_mmap")
+emit(p, "WARNING open-coded forward of an imported object's mmap() with dma_buf_mmap(): use drm_gem_forward_mmap() and opt in with drm_gem_object_funcs.gem_forward")
 
 @script:python depends on report || org@
 p << guarded_return.p;
@@ -104,7 +104,7 @@ emit(p, "ERROR open-coded forward that neither drops the reference drm_gem_mmap_
 @script:python depends on (report || org) && unguarded_reset@
 p << unguarded.p;
 @@
-emit(p, "WARNING open-coded forward of an imported object's mmap() with dma_buf_mmap(): use drm_gem_forward_mmap() and opt in with drm_gem_object_funcs.forward_import_mmap")
+emit(p, "WARNING open-coded forward of an imported object's mmap() with dma_buf_mmap(): use drm_gem_forward_mmap() and opt in with drm_gem_object_funcs.gem_forward")
 
 @script:python depends on (report || org) && !unguarded_reset@
 p << unguarded.p;
@@ -217,7 +217,7 @@ symbol true;
 @@
 struct drm_gem_object_funcs funcs = {
   ...,
-  .forward_import_mmap = true,
+  .gem_forward = true,
   ...
 };
 
@@ -361,7 +361,7 @@ symbol true;
 @@
 struct drm_gem_object_funcs funcs = {
   ...,
-  .forward_import_mmap = true,
+  .gem_forward = true,
   ...
 };
 
@@ -372,7 +372,7 @@ identifier forwards.fn;
 struct drm_gem_object_funcs funcs = {
   ...,
   .mmap = fn,
-+ .forward_import_mmap = true,
++ .gem_forward = true,
   ...
 };
 
@@ -383,6 +383,6 @@ identifier dispatch.fn;
 struct drm_gem_object_funcs funcs = {
   ...,
   .mmap = fn,
-+ .forward_import_mmap = true,
++ .gem_forward = true,
   ...
 };

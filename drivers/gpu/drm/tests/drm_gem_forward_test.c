@@ -40,7 +40,11 @@
 enum drm_gem_forward_test_exporter {
 	/* Installs vm_ops whose open and close are counted. */
 	EXPORTER_VM_OPS,
-	/* Installs no vm_ops and leaves VM_DONTEXPAND alone (system heap). */
+	/*
+	 * Installs no vm_ops and sets no VMA flags. No in-tree exporter does
+	 * both (the system heap's remap_pfn_range() sets VM_DONTEXPAND), so
+	 * only this one shows that the helper sets VM_DONTEXPAND itself.
+	 */
 	EXPORTER_NO_VM_OPS,
 	/* Its mmap fails. */
 	EXPORTER_MMAP_FAILS,
@@ -723,8 +727,8 @@ static void drm_gem_forward_test_check_data(struct kunit *test,
 
 static void drm_gem_forward_test_require_forwarding(struct kunit *test)
 {
-	if (CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT == DRM_GEM_FORWARD_NEVER)
-		kunit_skip(test, "built with DRM_GEM_MMAP_FORWARD_NEVER");
+	if (CONFIG_DRM_GEM_FORWARD_DEFAULT == DRM_GEM_FORWARD_NEVER)
+		kunit_skip(test, "built with DRM_GEM_FORWARD_NEVER");
 }
 
 static const char * const drm_gem_forward_test_exporter_names[] = {
@@ -865,7 +869,7 @@ KUNIT_ARRAY_PARAM(drm_gem_forward_test_access_modes,
 
 /*
  * Map an imported dma-buf that was exported read-only, as PRIME exports
- * without DRM_RDWR are, with CONFIG_DRM_GEM_MMAP_FORWARD_ACCESS_MODE's
+ * without DRM_RDWR are, with CONFIG_DRM_GEM_FORWARD_ACCESS_MODE's
  * rule on and off. The test case succeeds if, with the rule, a writable
  * shared mapping fails with -EACCES before the exporter is asked, a
  * read-only mapping works and shows the data, and its VM_MAYWRITE is
@@ -1180,7 +1184,7 @@ KUNIT_ARRAY_PARAM(drm_gem_forward_test_policies, drm_gem_forward_test_policies,
 static void drm_gem_forward_test_policy(struct kunit *test)
 {
 	const struct drm_gem_forward_test_policy_param *p = test->param_value;
-	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
+	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_FORWARD_DEFAULT;
 	int in_force;
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_counts before;
@@ -1252,7 +1256,7 @@ static void drm_gem_forward_test_policy(struct kunit *test)
  */
 static void drm_gem_forward_test_set_policy(struct kunit *test)
 {
-	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_MMAP_FORWARD_DEFAULT;
+	enum drm_gem_forward_policy builtin = CONFIG_DRM_GEM_FORWARD_DEFAULT;
 	int policy, in_force;
 
 	KUNIT_EXPECT_EQ(test, drm_gem_forward_get_policy(), builtin);

@@ -6,7 +6,7 @@
  *
  * Every exporter (vgem, vkms, virtio-gpu dumb buffers, udmabuf, the system
  * dma-heap) is paired with every importer (vgem, vkms, cirrus, virtio-gpu).
- * Devices are found by driver name. Under the drm.gem_mmap_forward policy
+ * Devices are found by driver name. Under the drm.gem_forward policy
  * "never" every mapping that would be forwarded must be refused instead:
  * MODE_MAP_DUMB with EINVAL, mmap() at the offset the import has with
  * EPERM.
@@ -506,7 +506,12 @@ TEST_F(prime, fork)
 	munmap(map, self->buf.size);
 }
 
-/* VM_DONTEXPAND stays set: the mapping cannot grow. */
+/*
+ * The mapping cannot grow. Every exporter here sets VM_DONTEXPAND or
+ * VM_PFNMAP itself, so this checks what userspace sees, not the helper's
+ * own VM_DONTEXPAND: KUnit's drm_gem_forward_test_map does, with an
+ * exporter that sets no VMA flags.
+ */
 TEST_F(prime, mremap_grow)
 {
 	void *map, *grown;
@@ -572,7 +577,7 @@ TEST_F(prime, read_only)
 
 	/*
 	 * First at the offset found without asking for it. By default
-	 * (CONFIG_DRM_GEM_MMAP_FORWARD_ACCESS_MODE off), a writable mapping
+	 * (CONFIG_DRM_GEM_FORWARD_ACCESS_MODE off), a writable mapping
 	 * is still made, as shipping Mesa needs, and the task is named in a
 	 * warning; with the option, it is refused with EACCES.
 	 */

@@ -3,7 +3,7 @@
  * Print what mmap() of an imported buffer through the importing driver's
  * DRM file does for every exporter and importer on this machine: forwarded
  * to the exporter (with the data checked both ways), refused by the
- * drm.gem_mmap_forward policy, or impossible because the importer cannot
+ * drm.gem_forward policy, or impossible because the importer cannot
  * import foreign buffers.
  *
  * Exits 0 when every pair that the policy allows works.
@@ -117,7 +117,7 @@ int main(void)
 	int failed = 0;
 
 	uname(&uts);
-	printf("kernel %s, drm.gem_mmap_forward=%s\n\n", uts.release,
+	printf("kernel %s, drm.gem_forward=%s\n\n", uts.release,
 	       prime_policy());
 	printf("%-12s %-11s %s\n", "exporter", "importer",
 	       "mmap through the importer");

@@ -323,7 +323,7 @@ bool prime_same_file(int fd1, int fd2)
 /**
  * prime_policy() - the forwarding policy in force
  *
- * Return: "never", "opt-in" or "all" from drm.gem_mmap_forward, or "none"
+ * Return: "never", "opt-in" or "all" from drm.gem_forward, or "none"
  * on a kernel without it.
  */
 const char *prime_policy(void)
@@ -331,7 +331,7 @@ const char *prime_policy(void)
 	static char policy[32];
 	FILE *f;
 
-	f = fopen("/sys/module/drm/parameters/gem_mmap_forward", "re");
+	f = fopen("/sys/module/drm/parameters/gem_forward", "re");
 	if (!f)
 		return "none";
 	if (!fgets(policy, sizeof(policy), f))
