@@ -45,7 +45,7 @@ static const struct drm_gem_object_funcs amdgpu_gem_object_funcs = {
 
 static const struct drm_gem_object_funcs opted_ttm_funcs = {
 	.mmap = drm_gem_ttm_mmap,
-	.forward_import_mmap = true,
+	.gem_forward = true,
 };
 
 static int foo_mmap_buffer(struct foo_bo *bo, struct vm_area_struct *vma)

@@ -8,7 +8,7 @@
 /// too often with exporters that install none; none of them keeps a
 /// read-only dma-buf read-only. drm_gem_mmap_obj() forwards imported
 /// objects itself for drivers that opt in with
-/// drm_gem_object_funcs.forward_import_mmap: replace the open-coded
+/// drm_gem_object_funcs.gem_forward: replace the open-coded
 /// forward with drm_gem_forward_mmap() and opt the object functions in.
 ///
 /// Only code that is exactly such a forward is converted, because the
@@ -121,7 +121,7 @@ def emit(p, msg):
 def forward_msg(p, q, put):
     reset = key(q) in reset_calls
     if put and reset:
-        msg = "WARNING open-coded forward of an imported object's mmap() with dma_buf_mmap(): use drm_gem_forward_mmap() and opt in with drm_gem_object_funcs.forward_import_mmap"
+        msg = "WARNING open-coded forward of an imported object's mmap() with dma_buf_mmap(): use drm_gem_forward_mmap() and opt in with drm_gem_object_funcs.gem_forward"
     elif put:
         msg = "ERROR open-coded forward that drops drm_gem_mmap_obj()'s reference but keeps the importer's vm_ops: munmap() puts the object once too often with exporters that install none; use drm_gem_forward_mmap()"
     elif reset:
@@ -194,7 +194,7 @@ expression V;
 @@
 struct drm_gem_object_funcs funcs = {
   ...,
-  .forward_import_mmap = V,
+  .gem_forward = V,
   ...
 };
 
@@ -706,7 +706,7 @@ funcs << dispatch_funcs.funcs;
 fn << dispatch_r.fn;
 @@
 if funcs not in opted_funcs:
-    emit(p, "INFO %s: .mmap %s() dispatches to per-object ops; if one of them forwards imported objects, opt in with forward_import_mmap (patch mode does when it is given that op's file too)" % (funcs, fn))
+    emit(p, "INFO %s: .mmap %s() dispatches to per-object ops; if one of them forwards imported objects, opt in with gem_forward (patch mode does when it is given that op's file too)" % (funcs, fn))
 
 // ---------------------------------------------------------------------
 // Tidying up after the conversion (patch).
@@ -821,7 +821,7 @@ identifier ofuncs1 : script:python() { ofuncs1 not in opted_funcs };
 struct drm_gem_object_funcs ofuncs1 = {
   ...,
   .mmap = cfn1,
-+ .forward_import_mmap = true,
++ .gem_forward = true,
   ...
 };
 
@@ -850,7 +850,7 @@ expression V;
 @@
 struct drm_gem_object_funcs funcs = {
   ...,
-  .forward_import_mmap = V,
+  .gem_forward = V,
   ...
 };
 
@@ -866,6 +866,6 @@ identifier ofuncs2 : script:python() { ofuncs2 not in opted_funcs };
 struct drm_gem_object_funcs ofuncs2 = {
   ...,
   .mmap = fn,
-+ .forward_import_mmap = true,
++ .gem_forward = true,
   ...
 };
