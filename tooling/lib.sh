@@ -137,9 +137,9 @@ kunit_run()
 	local -a args
 
 	case $policy in
-	never)	symbol=CONFIG_DRM_GEM_MMAP_FORWARD_NEVER ;;
-	opt-in)	symbol=CONFIG_DRM_GEM_MMAP_FORWARD_OPT_IN ;;
-	all)	symbol=CONFIG_DRM_GEM_MMAP_FORWARD_ALL ;;
+	never)	symbol=CONFIG_DRM_GEM_FORWARD_NEVER ;;
+	opt-in)	symbol=CONFIG_DRM_GEM_FORWARD_OPT_IN ;;
+	all)	symbol=CONFIG_DRM_GEM_FORWARD_ALL ;;
 	*)	die "unknown policy '$policy' (${KUNIT_POLICIES[*]})" ;;
 	esac
 	args=(run --kunitconfig=drivers/gpu/drm/tests
