@@ -2,7 +2,9 @@
 #
 # drm-gem-forward: the targets are the README's vocabulary; each runs the
 # phases under tooling/ with one progress line per phase and full logs in
-# build/logs/.  KSRC=/path/to/kernel/git/tree uses your tree as the base.
+# build/logs/.  KSRC=/path/to/kernel/git/tree uses your tree as the base;
+# IGT_SRC=/path/to/igt-gpu-tools (a git checkout) builds that IGT instead
+# of the vendored tarball.
 
 export T0 := $(shell date +%s)
 PHASE := tooling/phase
@@ -13,10 +15,11 @@ PHASE := tooling/phase
 cmdline = $(if $(filter command line,$(origin $(1))),$($(1)))
 export DGF_KSRC := $(call cmdline,KSRC)
 export DGF_KSRC_BASE := $(call cmdline,KSRC_BASE)
-unexport KSRC KSRC_BASE
+export DGF_IGT_SRC := $(call cmdline,IGT_SRC)
+unexport KSRC KSRC_BASE IGT_SRC
 
 .PHONY: help run check kunit tree export vm-kernel selftests bench series \
-	clean distclean
+	igt igt-run clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -58,6 +61,14 @@ bench: tree
 	@VM_FLAVOR=bench $(PHASE) bench-build tooling/vm-kernel build
 	@VM_FLAVOR=bench $(PHASE) selftests-build tooling/selftests-build
 	@VM_FLAVOR=bench tooling/bench
+
+## make igt        build IGT GPU Tools with tests/igt/patches (build/igt/)
+igt:
+	@$(PHASE) igt tooling/igt
+
+## make igt-run    run tests/igt/testlist with igt_runner in the test VM
+igt-run: igt vm-kernel
+	@$(PHASE) vm-igt tooling/vm-tests igt
 
 ## make series     the submission: git format-patch output in build/series/
 series: tree

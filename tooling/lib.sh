@@ -320,4 +320,9 @@ need_pkgs()
 		   git xz-utils kmod cpio rsync)
 	VM_PKGS=(qemu-system-x86 libdrm-dev pkg-config)
 	CHECK_PKGS=(coccinelle sparse perl python3-ply python3-git shellcheck)
+	# IGT GPU Tools (tooling/igt), as /work/shared/vendor/README.md lists.
+	IGT_PKGS=(meson ninja-build flex bison pkg-config libpciaccess-dev
+		  libkmod-dev libproc2-dev libdw-dev zlib1g-dev liblzma-dev
+		  libcairo2-dev libpixman-1-dev libudev-dev libglib2.0-dev
+		  libdrm-dev libunwind-dev libjson-c-dev git xz-utils)
 }

@@ -43,7 +43,6 @@ enum drm_gem_forward_policy {
 
 enum drm_gem_forward_policy drm_gem_forward_get_policy(void);
 const char *drm_gem_forward_policy_name(enum drm_gem_forward_policy policy);
-int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy);
 bool drm_gem_forward_allowed(const struct drm_gem_object *obj);
 int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 			      const struct drm_vma_offset_node *node,

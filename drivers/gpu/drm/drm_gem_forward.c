@@ -232,11 +232,10 @@ EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_tighten);
  * 0 on success, -EINVAL if @policy is not a policy, or -EPERM if it is more
  * permissive than the policy in force.
  */
-int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy)
+static int drm_gem_forward_set_policy(enum drm_gem_forward_policy policy)
 {
 	return drm_gem_forward_tighten(&drm_gem_forward_in_force, policy);
 }
-EXPORT_SYMBOL_GPL(drm_gem_forward_set_policy);
 
 /**
  * drm_gem_forward_parse_policy - parse a value of drm.gem_forward
@@ -502,10 +501,8 @@ int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 	dmabuf = obj->import_attach->dmabuf;
 	mmap_assert_write_locked(vma->vm_mm);
 	/*
-	 * The exporter may take the reservation lock. This is the
-	 * counterpart of dma_resv_assert_held(); lockdep_assert(
-	 * !dma_resv_held()) would ask whether any task holds it, and another
-	 * one may.
+	 * The exporter may take the reservation lock: the counterpart of
+	 * dma_resv_assert_held().
 	 */
 	lockdep_assert_not_held(&dmabuf->resv->lock.base);
 

@@ -5,9 +5,9 @@
 /// the details wrong: exynos neither clears vm_ops nor drops the reference
 /// drm_gem_mmap_obj() took, so the importer object leaks; etnaviv drops
 /// the reference but keeps its vm_ops, so munmap() puts the object once
-/// too often with exporters that install none; none of them keeps a
-/// read-only dma-buf read-only. drm_gem_mmap_obj() forwards imported
-/// objects itself for drivers that opt in with
+/// too often with exporters that install none; none of them checks a
+/// policy or the dma-buf file's access mode. drm_gem_mmap_obj() forwards
+/// imported objects itself for drivers that opt in with
 /// drm_gem_object_funcs.gem_forward: replace the open-coded
 /// forward with drm_gem_forward_mmap() and opt the object functions in.
 ///
