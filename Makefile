@@ -15,8 +15,8 @@ export DGF_KSRC := $(call cmdline,KSRC)
 export DGF_KSRC_BASE := $(call cmdline,KSRC_BASE)
 unexport KSRC KSRC_BASE
 
-.PHONY: help run check kunit tree export vm-kernel selftests bench series \
-	clean distclean
+.PHONY: help run check kunit tree export vm-kernel selftests bench stress \
+	series clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -58,6 +58,10 @@ bench: tree
 	@VM_FLAVOR=bench $(PHASE) bench-build tooling/vm-kernel build
 	@VM_FLAVOR=bench $(PHASE) selftests-build tooling/selftests-build
 	@VM_FLAVOR=bench tooling/bench
+
+## make stress     long races, cycles, fail-nth and fuzzing in the VM (STRESS_SECONDS=1200)
+stress: selftests
+	@STRESS_SECONDS=$(or $(STRESS_SECONDS),1200) tooling/vm-tests stress-long
 
 ## make series     the submission: git format-patch output in build/series/
 series: tree
