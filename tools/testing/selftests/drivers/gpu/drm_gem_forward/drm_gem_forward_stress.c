@@ -155,23 +155,24 @@ static void add(unsigned long *counter, unsigned long n)
 /* Report a failure; usable in forked children: no stdio buffers. */
 static __printf(1, 2) void failure(const char *fmt, ...)
 {
-	char msg[256];
+	char msg[256] = "# FAIL: ";
 	va_list ap;
 	int len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+	len = vsnprintf(msg + 8, sizeof(msg) - 9, fmt, ap);
 	va_end(ap);
 	if (len < 0)
 		return;
+	len += 8;
 	if (len > (int)sizeof(msg) - 2)
 		len = sizeof(msg) - 2;
 	msg[len++] = '\n';
 	/* the first ones tell: --break makes thousands */
 	if (__atomic_fetch_add(&st->failures, 1, __ATOMIC_RELAXED) >= 20)
 		return;
-	if (write(STDOUT_FILENO, "# FAIL: ", 8) < 0 ||
-	    write(STDOUT_FILENO, msg, len) < 0)
+	/* one write: lines of racing threads do not mix */
+	if (write(STDOUT_FILENO, msg, len) < 0)
 		return;
 }
 
@@ -584,37 +585,43 @@ static void *worker_run(void *arg)
 
 	w->dfd = dup(w->pair->buf.dmabuf_fd);
 	for (it = 0; !out_of_time(it); it++) {
-		switch (rnd(&w->rng) % 16) {
-		case 0 ... 3:
+		switch (rnd(&w->rng) % 20) {
+		case 0 ... 5:
 			op_shared_map(w);
 			break;
-		case 4 ... 5:
+		case 6 ... 7:
 			op_read(w, false);
 			break;
-		case 6:
+		case 8:
 			op_read(w, true);
 			break;
-		case 7:
+		case 9:
 			op_munmap(w);
 			break;
-		case 8:
+		case 10:
 			op_partial_munmap(w);
 			break;
-		case 9:
+		case 11:
 			op_mprotect(w);
 			break;
-		case 10:
+		case 12:
 			record(OP_GEM_CLOSE, gem_close(w->pair->imp_fd,
 						       shared_handle(w->pair)));
 			break;
-		case 11:
+		case 13 ... 14:
 			op_reimport(w);
 			break;
-		case 12:
+		case 15:
 			op_close_dmabuf(w);
 			break;
-		case 13:
+		case 16:
 			op_fork(w);
+			break;
+		case 17:
+			record(OP_SYNC, sync_flags(w->dfd, DMA_BUF_SYNC_START |
+						   DMA_BUF_SYNC_RW));
+			record(OP_SYNC, sync_flags(w->dfd, DMA_BUF_SYNC_END |
+						   DMA_BUF_SYNC_RW));
 			break;
 		default:
 			op_lifecycle(w);
@@ -629,9 +636,45 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+#define STACK_SIZE	(256 * 1024)
+
+/*
+ * Start a thread on a stack of our own: glibc keeps the stacks it
+ * allocates for reuse, which would count as mappings left behind.
+ */
+static int start_thread(pthread_t *thread, void *(*fn)(void *), void *arg,
+			void **stack)
+{
+	pthread_attr_t attr;
+	int ret;
+
+	*stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (*stack == MAP_FAILED)
+		return errno;
+	pthread_attr_init(&attr);
+	pthread_attr_setstack(&attr, *stack, STACK_SIZE);
+	ret = pthread_create(thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		munmap(*stack, STACK_SIZE);
+		*stack = NULL;
+	}
+	return ret;
+}
+
+static void join_thread(pthread_t thread, void *stack)
+{
+	if (!stack)
+		return;
+	pthread_join(thread, NULL);
+	munmap(stack, STACK_SIZE);
+}
+
 /* Run opt_threads workers on @p in this process; returns after all end. */
 static void run_threads(struct pair *p, unsigned int seed)
 {
+	void *stacks[64] = { NULL };
 	struct worker *ws;
 	int i;
 
@@ -640,17 +683,14 @@ static void run_threads(struct pair *p, unsigned int seed)
 		failure("out of memory");
 		return;
 	}
-	for (i = 0; i < opt_threads; i++) {
+	for (i = 0; i < opt_threads && i < (int)ARRAY_SIZE(stacks); i++) {
 		ws[i].pair = p;
 		ws[i].rng = seed + i;
-		if (pthread_create(&ws[i].thread, NULL, worker_run, &ws[i])) {
+		if (start_thread(&ws[i].thread, worker_run, &ws[i], &stacks[i]))
 			failure("pthread_create failed");
-			ws[i].thread = 0;
-		}
 	}
-	for (i = 0; i < opt_threads; i++)
-		if (ws[i].thread)
-			pthread_join(ws[i].thread, NULL);
+	for (i = 0; i < opt_threads && i < (int)ARRAY_SIZE(stacks); i++)
+		join_thread(ws[i].thread, stacks[i]);
 	free(ws);
 }
 
@@ -1070,11 +1110,11 @@ static void *tighten_run(void *arg)
 {
 	struct tighten_worker *t = arg;
 	__u64 offset = 0;
-	bool was;
-	int err;
+	int was, err;
 	void *addr;
 
 	while (now() < deadline) {
+		/* 0: not yet written, 1: being written, 2: never in force */
 		was = __atomic_load_n(&t->p->tightened, __ATOMIC_ACQUIRE);
 		err = map_dumb(t->p->imp_fd, t->p->handle, &offset);
 		if (err) {
@@ -1086,12 +1126,12 @@ static void *tighten_run(void *arg)
 		addr = mmap(NULL, page_size, PROT_READ, MAP_SHARED,
 			    t->p->imp_fd, offset);
 		if (addr == MAP_FAILED) {
-			if (errno != EPERM)
+			if (errno != EPERM || !was)
 				failure("tighten: mmap: %s", strerror(errno));
 			t->refused++;
 			continue;
 		}
-		if (was) {
+		if (was == 2) {
 			failure("tighten: mmap forwarded after the policy became never");
 			t->after_ok++;
 		} else {
@@ -1106,7 +1146,10 @@ static void *tighten_run(void *arg)
 static void case_tighten(void)
 {
 	struct tighten_worker tw[4];
+	void *stacks[4];
+	struct balance counts;
 	unsigned long before = 0, refused = 0;
+	bool ok;
 	struct pair *p;
 	char *live;
 	__u64 offset = 0;
@@ -1116,6 +1159,10 @@ static void case_tighten(void)
 	reset_stats();
 	if (strcmp(prime_policy(), "opt-in") && strcmp(prime_policy(), "all")) {
 		ksft_test_result_skip("tighten: policy is %s\n", prime_policy());
+		return;
+	}
+	if (balance_snapshot(&counts)) {
+		ksft_test_result_skip("tighten: no debugfs bufinfo\n");
 		return;
 	}
 	p = setup_pair("vgem", "vkms", 0x7197, &err);
@@ -1132,17 +1179,19 @@ static void case_tighten(void)
 	deadline = now() + 3;
 	for (i = 0; i < 4; i++) {
 		tw[i] = (struct tighten_worker){ .p = p };
-		pthread_create(&tw[i].thread, NULL, tighten_run, &tw[i]);
+		if (start_thread(&tw[i].thread, tighten_run, &tw[i], &stacks[i]))
+			failure("pthread_create failed");
 	}
 	usleep(1000000);
+	__atomic_store_n(&p->tightened, 1, __ATOMIC_RELEASE);
 	pid = fork();
 	if (!pid)
 		_exit(write_file(POLICY_PARAM, "never", NULL, 0) ? 1 : 0);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
 		failure("tighten: writing never failed");
-	__atomic_store_n(&p->tightened, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->tightened, 2, __ATOMIC_RELEASE);
 	for (i = 0; i < 4; i++) {
-		pthread_join(tw[i].thread, NULL);
+		join_thread(tw[i].thread, stacks[i]);
 		before += tw[i].before;
 		refused += tw[i].refused;
 	}
@@ -1156,9 +1205,11 @@ static void case_tighten(void)
 		munmap(live, p->buf.size);
 	}
 	teardown_pair(p);
+	/* the refusals, at MAP_DUMB and at mmap, must leak nothing either */
+	ok = balanced("tighten", &counts);
 	printf("# tighten: %lu mappings forwarded before, %lu refused around and after\n",
 	       before, refused);
-	ksft_test_result(!st->failures && before && refused,
+	ksft_test_result(ok && !st->failures && before && refused,
 			 "tighten to never while mapping\n");
 }
 
