@@ -12,8 +12,9 @@
  * must be where they were. Prints the seed, the number of operations and
  * the distinct (operation, errno) outcomes seen.
  *
- * usage: drm_gem_forward_fuzz [-S SEED]... [-n OPS] [-s SECONDS]
- * Without -S: seed 1, then one random seed, printed.
+ * usage: drm_gem_forward_fuzz [-S SEED]... [-n OPS] [-s SECONDS] [-E]
+ * Without -S: seed 1, then one random seed, printed. -E allows no errno
+ * at all, to show that the check fails.
  */
 
 #define _GNU_SOURCE
@@ -120,6 +121,7 @@ struct state {
 
 static char driver_paths[ARRAY_SIZE(drivers)][64];
 static long page_size;
+static bool opt_no_errors;
 static sigjmp_buf touch_jmp;
 static int touching;
 
@@ -142,7 +144,7 @@ static void record(struct state *s, enum op kind, int err)
 	s->outcomes[kind][err >= 0 && err < MAX_ERR ? err : 0]++;
 	if (!err)
 		return;
-	for (i = 0; i < ARRAY_SIZE(op_allowed[kind]); i++)
+	for (i = 0; i < ARRAY_SIZE(op_allowed[kind]) && !opt_no_errors; i++)
 		if (op_allowed[kind][i] == err)
 			return;
 	s->failures++;
@@ -646,7 +648,7 @@ int main(int argc, char **argv)
 	double seconds = 30;
 	int c, fd;
 
-	while ((c = getopt(argc, argv, "S:n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "S:n:s:E")) != -1) {
 		switch (c) {
 		case 'S':
 			if (nseeds < MAX_SEEDS)
@@ -658,8 +660,11 @@ int main(int argc, char **argv)
 		case 's':
 			seconds = atof(optarg);
 			break;
+		case 'E':
+			opt_no_errors = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-S SEED]... [-n OPS] [-s SECONDS]\n",
+			fprintf(stderr, "usage: %s [-S SEED]... [-n OPS] [-s SECONDS] [-E]\n",
 				argv[0]);
 			return KSFT_FAIL;
 		}
