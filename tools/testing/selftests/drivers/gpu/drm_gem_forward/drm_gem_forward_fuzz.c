@@ -262,10 +262,10 @@ static void op_make_dmabuf(struct state *s)
 		size = rnd(s, 3) * page_size + rnd(s, page_size);
 	err = -prime_export(exporters[rnd(s, 2)], size, true, &buf);
 	record(s, OP_MAKE_DMABUF, err);
-	if (!err) {
+	if (!err)
 		add_fd(s, dup(buf.dmabuf_fd), false);
-		prime_release(&buf);
-	}
+	/* a failed export may leave its memfd open */
+	prime_release(&buf);
 }
 
 static void op_import(struct state *s)
@@ -307,7 +307,12 @@ static void op_map_dumb(struct state *s)
 
 static __u64 pick_offset(struct state *s)
 {
-	__u64 base = s->offsets[rnd(s, MAX_OFFSETS)];
+	unsigned int i, start = rnd(s, MAX_OFFSETS);
+	__u64 base = 0;
+
+	/* one handed out, if any */
+	for (i = 0; i < MAX_OFFSETS && !base; i++)
+		base = s->offsets[(start + i) % MAX_OFFSETS];
 
 	switch (rnd(s, 8)) {
 	case 0:
@@ -318,7 +323,7 @@ static __u64 pick_offset(struct state *s)
 		return base + (__u64)(rnd(s, 64) + 16) * page_size;	/* past */
 	case 3:
 		return base - (__u64)(1 + rnd(s, 4)) * page_size;	/* before */
-	case 4 ... 5:
+	case 4:
 		return base + (__u64)rnd(s, 16) * page_size;	/* scanned */
 	default:
 		return base;
@@ -375,7 +380,8 @@ static void op_mmap(struct state *s)
 		MAP_SHARED_VALIDATE, MAP_SHARED | MAP_POPULATE,
 		MAP_SHARED_VALIDATE | MAP_SYNC, MAP_SHARED | MAP_NORESERVE,
 	};
-	size_t len = (size_t)(1 + rnd(s, 20)) * page_size;
+	size_t len = (size_t)(1 + (rnd(s, 4) ? rnd(s, 4) : rnd(s, 20))) *
+		     page_size;
 	int prot = rnd(s, 8), err;
 	void *addr;
 

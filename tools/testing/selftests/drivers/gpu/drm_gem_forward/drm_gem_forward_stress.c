@@ -77,8 +77,9 @@ static const char * const op_names[NUM_OPS] = {
  * The errnos each operation may fail with while others race it, besides
  * success. MAP_DUMB: the shared handle was closed (ENOENT). mmap at an
  * offset handed out earlier: the object was freed with its last handle and
- * its offset node with it (EINVAL), or it lives on without a handle in
- * this file (EACCES). GEM_CLOSE of a handle another thread closed: EINVAL.
+ * its offset node with it, or the offset is inside the object, which
+ * drm_gem_mmap() does not take (EINVAL), or it lives on without a handle
+ * in this file (EACCES). GEM_CLOSE of a handle another thread closed: EINVAL.
  * PROT_EXEC may be refused (EACCES). Under policy "never": EINVAL from
  * MAP_DUMB and EPERM from mmap (the tighten case allows them itself).
  */
@@ -346,7 +347,11 @@ static void op_shared_map(struct worker *w)
 	err = map_dumb(p->imp_fd, shared_handle(p), &offset);
 	if (!record(OP_MAP_DUMB, err) || err)
 		return;
-	first = rnd(&w->rng) % pages;
+	/*
+	 * drm_gem_mmap() takes only the exact offset of an object: from the
+	 * middle of one, EINVAL (counted, allowed). Mostly the first page.
+	 */
+	first = rnd(&w->rng) % 4 ? 0 : rnd(&w->rng) % pages;
 	n = 1 + rnd(&w->rng) % (pages - first);
 	addr = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    p->imp_fd, offset + first * page_size);
