@@ -718,6 +718,21 @@ static void print_stats(const struct stats *s)
 	}
 }
 
+/*
+ * A skip with the case's name, "ok N NAME # SKIP WHY", which expectation
+ * files can list; ksft_test_result_skip() writes no name.
+ */
+static __printf(2, 3) void skip(const char *name, const char *fmt, ...)
+{
+	char why[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	ksft_test_result_code(KSFT_SKIP, name, "%s", why);
+}
+
 /* Settle the counts after a case and say whether they came back. */
 static bool balanced(const char *name, const struct balance *before)
 {
@@ -793,19 +808,19 @@ static void case_race(const char *exporter, const char *importer,
 	double start = now();
 	pid_t pids[64];
 	int i, n = 0, err, status;
+	char name[96];
 	bool ok;
 
+	snprintf(name, sizeof(name), "race %s -> %s", exporter, importer);
 	reset_stats();
 	if (balance_snapshot(&before)) {
-		ksft_test_result_skip("race %s -> %s: no debugfs bufinfo\n",
-				      exporter, importer);
+		skip(name, "no debugfs bufinfo");
 		return;
 	}
 	p = setup_pair(exporter, importer, seed, &err);
 	if (!p) {
 		if (err == -ENODEV || prime_import_unsupported(err)) {
-			ksft_test_result_skip("race %s -> %s: %s\n", exporter,
-					      importer, strerror(-err));
+			skip(name, "%s", strerror(-err));
 			return;
 		}
 		ksft_test_result_fail("race %s -> %s: setup: %s\n", exporter,
@@ -836,8 +851,7 @@ static void case_race(const char *exporter, const char *importer,
 	       exporter, importer, now() - start, n + 1, opt_threads,
 	       st->pages);
 	print_stats(st);
-	ksft_test_result(ok && !st->failures, "race %s -> %s\n", exporter,
-			 importer);
+	ksft_test_result(ok && !st->failures, "%s\n", name);
 }
 
 /* Sequential mmap/munmap cycles of one import, timed. */
@@ -850,16 +864,17 @@ static void case_cycles(const char *exporter, const char *importer)
 	long i;
 	int err;
 	char *addr;
+	char name[96];
 
+	snprintf(name, sizeof(name), "cycles %s -> %s", exporter, importer);
 	reset_stats();
 	if (balance_snapshot(&before)) {
-		ksft_test_result_skip("cycles: no debugfs bufinfo\n");
+		skip(name, "no debugfs bufinfo");
 		return;
 	}
 	p = setup_pair(exporter, importer, 0x5eed, &err);
 	if (!p) {
-		ksft_test_result_skip("cycles %s -> %s: %s\n", exporter,
-				      importer, strerror(-err));
+		skip(name, "%s", strerror(-err));
 		return;
 	}
 	err = map_dumb(p->imp_fd, p->handle, &offset);
@@ -889,8 +904,7 @@ static void case_cycles(const char *exporter, const char *importer)
 	       i ? elapsed * 1e6 / i : 0.0,
 	       i < opt_cycles ? " (stopped by --cycle-seconds)" : "");
 	print_stats(st);
-	ksft_test_result(!err && !st->failures && i > 0,
-			 "cycles %s -> %s\n", exporter, importer);
+	ksft_test_result(!err && !st->failures && i > 0, "%s\n", name);
 }
 
 /* fail-nth: see Documentation/fault-injection/fault-injection.rst. */
@@ -1008,19 +1022,19 @@ static void case_fault(const char *exporter, const char *importer,
 	char *addr;
 	int err, e;
 	char line[256] = "";
+	char name[96];
 	int len = 0;
 
+	snprintf(name, sizeof(name), "fault %s %s -> %s",
+		 fault_path_names[path], exporter, importer);
 	reset_stats();
 	if (balance_snapshot(&before)) {
-		ksft_test_result_skip("fault %s: no debugfs bufinfo\n",
-				      fault_path_names[path]);
+		skip(name, "no debugfs bufinfo");
 		return;
 	}
 	p = setup_pair(exporter, importer, 0xfa17, &err);
 	if (!p) {
-		ksft_test_result_skip("fault %s %s -> %s: %s\n",
-				      fault_path_names[path], exporter,
-				      importer, strerror(-err));
+		skip(name, "%s", strerror(-err));
 		return;
 	}
 	if (path == FAULT_IMPORT) {
@@ -1105,9 +1119,7 @@ static void case_fault(const char *exporter, const char *importer,
 	printf("# fault %s %s -> %s: %lu injection points, %lu failures tolerated, outcomes:%s\n",
 	       fault_path_names[path], exporter, importer, points, tolerated,
 	       line);
-	ksft_test_result(ok && !st->failures && n < 10000,
-			 "fault %s %s -> %s\n", fault_path_names[path],
-			 exporter, importer);
+	ksft_test_result(ok && !st->failures && n < 10000, "%s\n", name);
 }
 
 /*
@@ -1164,6 +1176,7 @@ static void case_tighten(void)
 	void *stacks[4];
 	struct balance counts;
 	unsigned long before = 0, refused = 0;
+	const char *name = "tighten to never while mapping";
 	bool ok;
 	struct pair *p;
 	char *live;
@@ -1173,16 +1186,16 @@ static void case_tighten(void)
 
 	reset_stats();
 	if (strcmp(prime_policy(), "opt-in") && strcmp(prime_policy(), "all")) {
-		ksft_test_result_skip("tighten: policy is %s\n", prime_policy());
+		skip(name, "policy is %s", prime_policy());
 		return;
 	}
 	if (balance_snapshot(&counts)) {
-		ksft_test_result_skip("tighten: no debugfs bufinfo\n");
+		skip(name, "no debugfs bufinfo");
 		return;
 	}
 	p = setup_pair("vgem", "vkms", 0x7197, &err);
 	if (!p) {
-		ksft_test_result_skip("tighten: %s\n", strerror(-err));
+		skip(name, "%s", strerror(-err));
 		return;
 	}
 	live = MAP_FAILED;
@@ -1224,8 +1237,8 @@ static void case_tighten(void)
 	ok = balanced("tighten", &counts);
 	printf("# tighten: %lu mappings forwarded before, %lu refused around and after\n",
 	       before, refused);
-	ksft_test_result(ok && !st->failures && before && refused,
-			 "tighten to never while mapping\n");
+	ksft_test_result(ok && !st->failures && before && refused, "%s\n",
+			 name);
 }
 
 static void usage_exit(const char *argv0)
@@ -1332,12 +1345,15 @@ int main(int argc, char **argv)
 			const char *exp = race_pairs[i / 3][0];
 			const char *imp = race_pairs[i / 3][1];
 
-			if (ret)
-				ksft_test_result_skip("fault %s %s -> %s: fault injection: %s\n",
-						      fault_path_names[i % 3],
-						      exp, imp, strerror(-ret));
-			else
+			if (ret) {
+				char name[96];
+
+				snprintf(name, sizeof(name), "fault %s %s -> %s",
+					 fault_path_names[i % 3], exp, imp);
+				skip(name, "fault injection: %s", strerror(-ret));
+			} else {
 				case_fault(exp, imp, i % 3);
+			}
 		}
 		fault_restore();
 	}
