@@ -53,7 +53,7 @@
 #define PRIV_SIZE	(16 * 1024)
 #define MAX_SEGS	8
 #define MAX_ERR		134
-#define POLICY_PARAM	"/sys/module/drm/parameters/gem_mmap_forward"
+#define POLICY_PARAM	"/sys/module/drm/parameters/gem_forward"
 
 enum op {
 	OP_IMPORT, OP_MAP_DUMB, OP_MMAP, OP_READ, OP_WRITE, OP_MUNMAP,
