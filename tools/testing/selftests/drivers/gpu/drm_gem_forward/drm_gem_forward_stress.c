@@ -910,23 +910,34 @@ static void case_cycles(const char *exporter, const char *importer)
 /* fail-nth: see Documentation/fault-injection/fault-injection.rst. */
 static int fail_nth_fd = -1;
 
+/*
+ * Write @val to @path, first reading its value into @old if given. Plain
+ * read() and write() on their own opens: debugfs's attribute files are
+ * not seekable, so pread() and pwrite() fail there with ESPIPE.
+ */
 static int write_file(const char *path, const char *val, char *old,
 		      size_t size)
 {
 	ssize_t len;
 	int fd;
 
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	if (old) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
 		len = read(fd, old, size - 1);
+		close(fd);
 		old[len > 0 ? len : 0] = '\0';
 		old[strcspn(old, "\n")] = '\0';
 	}
-	len = pwrite(fd, val, strlen(val), 0);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = write(fd, val, strlen(val));
+	if (len < 0)
+		len = -errno;
 	close(fd);
-	return len < 0 ? -errno : 0;
+	return len < 0 ? len : 0;
 }
 
 static const char * const fault_knobs[][2] = {
