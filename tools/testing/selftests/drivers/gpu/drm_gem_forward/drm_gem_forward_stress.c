@@ -128,7 +128,7 @@ struct worker {
 
 static struct stats *st;
 static long page_size;
-static int opt_threads = 2, opt_procs = 2, opt_break;
+static int opt_threads = 2, opt_procs = 2, opt_break, opt_leak;
 static double opt_seconds = 60, opt_cycle_seconds = 15;
 static long opt_iterations, opt_cycles = 100000;
 static double deadline;
@@ -1101,7 +1101,8 @@ static void case_fault(const char *exporter, const char *importer,
 		}
 		if (!err && injected)
 			tolerated++;
-		if (!err && path == FAULT_IMPORT)
+		/* --leak keeps the import: the counts must catch it */
+		if (!err && path == FAULT_IMPORT && !opt_leak)
 			gem_close(p->imp_fd, handle);
 		if (addr != MAP_FAILED) {
 			check_pages("fault mmap", addr, 0,
@@ -1257,11 +1258,12 @@ static void usage_exit(const char *argv0)
 	fprintf(stderr,
 		"usage: %s [-m race|cycles|fault|tighten]... [-s SECONDS] [-i ITERATIONS]\n"
 		"          [-t THREADS] [-p PROCESSES] [-n CYCLES] [-c CYCLE-SECONDS]\n"
-		"          [-S SEED] [--long] [--break]\n"
+		"          [-S SEED] [--long] [--break] [--leak]\n"
 		"  default: race, cycles and fault; tighten only when asked (irreversible)\n"
 		"  -s: seconds of race for all pairs together (60; --long 1200)\n"
 		"  -n: map/unmap cycles (100000, stopped after -c seconds, 15; --long: no limit)\n"
-		"  --break: corrupt the expected pattern: every read check must fail\n",
+		"  --break: corrupt the expected pattern: every read check must fail\n"
+		"  --leak: keep the fault case's successful imports: its counts must fail\n",
 		argv0);
 	exit(KSFT_FAIL);
 }
@@ -1271,6 +1273,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "long", no_argument, NULL, 'L' },
 		{ "break", no_argument, NULL, 'B' },
+		{ "leak", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool race = false, cycles = false, fault = false, tighten = false;
@@ -1315,6 +1318,9 @@ int main(int argc, char **argv)
 			break;
 		case 'B':
 			opt_break = 1;
+			break;
+		case 'K':
+			opt_leak = 1;
 			break;
 		default:
 			usage_exit(argv[0]);
