@@ -33,7 +33,9 @@ static int read_bufinfo(struct balance *b)
 		if (sscanf(line, "%lu\t%lx\t%lx\t%ld\t", &size, &flags, &mode,
 			   &count) == 4) {
 			b->file_refs += count;
-		} else if (sscanf(line, "Total %d devices attached", &n) == 1) {
+		} else if (strstr(line, " devices attached") &&
+			   sscanf(line, "Total %d", &n) == 1) {
+			/* "Total %d objects" would match this format's start */
 			b->attachments += n;
 		} else if (sscanf(line, "Total %ld objects, %lu bytes",
 				  &b->dmabufs, &size) == 2) {
@@ -163,7 +165,9 @@ int balance_settle(const struct balance *before, struct balance *after)
 
 void balance_print(const char *label, const struct balance *b)
 {
-	printf("# %s: dma-bufs %ld (%ld bytes), attachments %ld, dma-buf file refs %ld, DRM files %ld, fds %ld, maps %ld\n",
+	printf("# %s: dma-bufs %ld (%ld bytes), attachments %ld, dma-buf file refs %ld, ",
 	       label, b->dmabufs, b->dmabuf_bytes, b->attachments,
-	       b->file_refs, b->drm_files, b->fds, b->maps);
+	       b->file_refs);
+	printf("DRM files %ld, fds %ld, maps %ld\n", b->drm_files, b->fds,
+	       b->maps);
 }
