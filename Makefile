@@ -18,8 +18,8 @@ export DGF_KSRC_BASE := $(call cmdline,KSRC_BASE)
 export DGF_IGT_SRC := $(call cmdline,IGT_SRC)
 unexport KSRC KSRC_BASE IGT_SRC
 
-.PHONY: help run check kunit tree export vm-kernel selftests bench series \
-	igt igt-run clean distclean
+.PHONY: help run check kunit tree export vm-kernel selftests bench stress \
+	series igt igt-run clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -69,6 +69,9 @@ igt:
 ## make igt-run    run tests/igt/testlist with igt_runner in the test VM
 igt-run: igt vm-kernel
 	@$(PHASE) vm-igt tooling/vm-tests igt
+## make stress     long races, cycles, fail-nth and fuzzing in the VM (STRESS_SECONDS=1200)
+stress: selftests
+	@STRESS_SECONDS=$(or $(STRESS_SECONDS),1200) tooling/vm-tests stress-long
 
 ## make series     the submission: git format-patch output in build/series/
 series: tree
