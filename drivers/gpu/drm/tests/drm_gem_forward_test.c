@@ -14,6 +14,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sizes.h>
@@ -50,6 +51,8 @@ enum drm_gem_forward_test_exporter {
 	EXPORTER_MMAP_FAILS,
 	/* Has no mmap at all. */
 	EXPORTER_NO_MMAP,
+	/* Installs its vm_ops, maps the pages, then fails. */
+	EXPORTER_MMAP_FAILS_LATE,
 };
 
 /* How the importing DRM driver maps its objects. */
@@ -189,6 +192,10 @@ static int drm_gem_forward_test_mmap(struct dma_buf *dmabuf,
 	switch (buf->kind) {
 	case EXPORTER_MMAP_FAILS:
 		return -ENOMEM;
+	case EXPORTER_MMAP_FAILS_LATE:
+		vma->vm_ops = &drm_gem_forward_test_vm_ops;
+		vma->vm_private_data = buf;
+		return vm_map_pages(vma, buf->pages, TEST_PAGES) ?: -ENOMEM;
 	case EXPORTER_VM_OPS:
 		vma->vm_ops = &drm_gem_forward_test_vm_ops;
 		vma->vm_private_data = buf;
@@ -736,6 +743,7 @@ static const char * const drm_gem_forward_test_exporter_names[] = {
 	[EXPORTER_NO_VM_OPS] = "exporter without vm_ops",
 	[EXPORTER_MMAP_FAILS] = "exporter mmap fails",
 	[EXPORTER_NO_MMAP] = "exporter without mmap",
+	[EXPORTER_MMAP_FAILS_LATE] = "exporter mmap fails after mapping",
 };
 
 static void
@@ -819,6 +827,7 @@ static void drm_gem_forward_test_map(struct kunit *test)
 static const enum drm_gem_forward_test_exporter drm_gem_forward_test_failing_exporters[] = {
 	EXPORTER_MMAP_FAILS,
 	EXPORTER_NO_MMAP,
+	EXPORTER_MMAP_FAILS_LATE,
 };
 
 KUNIT_ARRAY_PARAM(drm_gem_forward_test_failing_exporters,
@@ -829,7 +838,9 @@ KUNIT_ARRAY_PARAM(drm_gem_forward_test_failing_exporters,
  * Map an imported object whose exporter cannot map it. The test case
  * succeeds if mmap() fails with the exporter's error (-ENOMEM from its
  * mmap, -EINVAL from dma_buf_mmap() when it has none) and the GEM object,
- * the dma-buf file and the DRM file keep the counts they had before.
+ * the dma-buf file and the DRM file keep the counts they had before; an
+ * exporter that installed its vm_ops and mapped its pages before failing
+ * has them undone by the core without its vm_ops being run.
  */
 static void drm_gem_forward_test_exporter_fails(struct kunit *test)
 {
@@ -850,9 +861,106 @@ static void drm_gem_forward_test_exporter_fails(struct kunit *test)
 					   imp->offset, &addr);
 	flush_delayed_fput();
 
-	KUNIT_EXPECT_EQ(test, ret, *kind == EXPORTER_MMAP_FAILS ? -ENOMEM :
-							       -EINVAL);
+	KUNIT_EXPECT_EQ(test, ret, *kind == EXPORTER_NO_MMAP ? -EINVAL :
+							    -ENOMEM);
 	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_opens), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes), 0);
+}
+
+#define RACE_MAPS	64
+
+/* The handle's owner racing the mapper: close the handle, make another. */
+struct drm_gem_forward_test_race {
+	struct drm_gem_forward_test_import *imp;
+	struct drm_file *file_priv;
+	u32 handle;
+	int err;
+};
+
+static int drm_gem_forward_test_race_handles(void *data)
+{
+	struct drm_gem_forward_test_race *race = data;
+	u32 handle;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		ret = drm_gem_handle_delete(race->file_priv,
+					    READ_ONCE(race->handle));
+		if (!ret)
+			ret = drm_gem_handle_create(race->file_priv,
+						    race->imp->obj, &handle);
+		if (ret) {
+			race->err = ret;
+			break;
+		}
+		WRITE_ONCE(race->handle, handle);
+		cond_resched();
+	}
+
+	return 0;
+}
+
+/*
+ * Map an import through its offset while a thread closes the DRM file's
+ * handle and creates another, again and again; the object lives on with
+ * the test's reference, so its offset stays. The test case succeeds if
+ * each mmap() either is forwarded and shows the exporter's data, or fails
+ * with -EACCES (the file has no handle at that moment), and the GEM
+ * object, the dma-buf file and the DRM file are back at their counts when
+ * it is over, with one vm_ops close per forwarded mapping.
+ */
+static void drm_gem_forward_test_close_races_mmap(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *imp;
+	struct drm_gem_forward_test_counts before;
+	struct drm_gem_forward_test_race race = {};
+	struct task_struct *thread;
+	unsigned int i, mapped = 0, refused = 0;
+	unsigned long addr;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 EXPORTER_VM_OPS, O_RDWR);
+	drm_gem_forward_test_counts(imp, &before);
+
+	race.imp = imp;
+	race.file_priv = imp->ctx->file->private_data;
+	race.handle = imp->handle;
+	thread = kthread_run(drm_gem_forward_test_race_handles, &race,
+			     "drm_gem_forward_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+
+	for (i = 0; i < RACE_MAPS; i++) {
+		ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+						   PROT_READ | PROT_WRITE,
+						   MAP_SHARED, imp->offset,
+						   &addr);
+		if (ret) {
+			KUNIT_EXPECT_EQ(test, ret, -EACCES);
+			refused++;
+		} else {
+			drm_gem_forward_test_check_data(test, imp->buf, i % TEST_PAGES,
+							addr + (i % TEST_PAGES) * PAGE_SIZE,
+							true);
+			drm_gem_forward_test_munmap(addr, TEST_SIZE);
+			mapped++;
+		}
+		cond_resched();
+	}
+
+	kthread_stop(thread);
+	KUNIT_EXPECT_EQ(test, race.err, 0);
+	/* The test's cleanup deletes the handle the thread left. */
+	imp->handle = READ_ONCE(race.handle);
+	flush_delayed_fput();
+
+	kunit_info(test, "%u mappings forwarded, %u refused while the handle was closed\n",
+		   mapped, refused);
+	KUNIT_EXPECT_EQ(test, mapped + refused, RACE_MAPS);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes), mapped);
 }
 
 static void drm_gem_forward_test_access_desc(const bool *enforce, char *desc)
@@ -1487,6 +1595,7 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 	KUNIT_CASE(drm_gem_forward_test_oversize),
 	KUNIT_CASE(drm_gem_forward_test_partial),
 	KUNIT_CASE(drm_gem_forward_test_outlives_handles),
+	KUNIT_CASE(drm_gem_forward_test_close_races_mmap),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_dma_helper,
 			 drm_gem_forward_test_dma_importers_gen_params),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_policy,
