@@ -45,6 +45,8 @@
 #define MAX_OFFSETS	16
 #define MAX_ERR		134
 #define MAX_SEEDS	8
+/* Pages touched or populated per mapping: bounded memory in the VM. */
+#define TOUCH_PAGES	64
 
 enum op {
 	OP_OPEN, OP_CREATE_DUMB, OP_EXPORT, OP_MAKE_DMABUF, OP_IMPORT,
@@ -356,8 +358,12 @@ static void touch(struct state *s, struct map_slot *m)
 		return;
 	}
 	__atomic_store_n(&touching, 1, __ATOMIC_SEQ_CST);
-	/* atomic loads: the reads cannot be optimized away */
-	for (off = 0; off < m->len; off += page_size)
+	/*
+	 * atomic loads: the reads cannot be optimized away. At most
+	 * TOUCH_PAGES pages: a huge buffer must not fill the VM's memory.
+	 */
+	for (off = 0; off < m->len && off < TOUCH_PAGES * page_size;
+	     off += page_size)
 		sum += __atomic_load_n(&m->addr[off], __ATOMIC_RELAXED);
 	__atomic_store_n(&touching, 0, __ATOMIC_SEQ_CST);
 	record(s, OP_TOUCH, sum & 0);
@@ -382,12 +388,16 @@ static void op_mmap(struct state *s)
 	};
 	size_t len = (size_t)(1 + (rnd(s, 4) ? rnd(s, 4) : rnd(s, 20))) *
 		     page_size;
-	int prot = rnd(s, 8), err;
+	int prot = rnd(s, 8), flag, err;
 	void *addr;
 
 	if (!rnd(s, 8))
 		len = rnd(s, 3) ? 1 + rnd(s, 3 * page_size) : rnd64(s);
-	addr = mmap(NULL, len, prot, flags[rnd(s, ARRAY_SIZE(flags))],
+	flag = flags[rnd(s, ARRAY_SIZE(flags))];
+	/* MAP_POPULATE of a huge buffer would fill the VM's memory. */
+	if ((flag & MAP_POPULATE) && len > TOUCH_PAGES * page_size)
+		len = TOUCH_PAGES * page_size;
+	addr = mmap(NULL, len, prot, flag,
 		    pick_fd(s, rnd(s, 8) ? 1 : -1), pick_offset(s));
 	err = addr == MAP_FAILED ? errno : 0;
 	record(s, OP_MMAP, err);
