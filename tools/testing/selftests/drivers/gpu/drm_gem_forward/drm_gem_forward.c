@@ -27,9 +27,6 @@
 #include "prime.h"
 
 #define BUF_SIZE	(64 * 1024)
-/* DRM_FILE_PAGE_OFFSET_START, in bytes: where fake offsets begin. */
-#define OFFSET_START	0x100000000ULL
-#define SCAN_PAGES	65536
 
 /* An import, and whether the policy forwards its mappings. */
 struct import {
@@ -179,32 +176,6 @@ static long map_import(int fd, size_t size, int prot, int flags,
 }
 
 /*
- * Find the fake offset of the import without asking for it, as a process
- * that owns the handle can: the helpers allocate it at import time. Stops
- * at the first offset that maps, or that the policy refuses (-EPERM).
- */
-static long scan_offset(int fd, size_t size, int prot, uint64_t *offset)
-{
-	uint64_t off;
-	void *addr;
-	long ret;
-	int page = getpagesize();
-
-	for (off = OFFSET_START; off < OFFSET_START + (uint64_t)SCAN_PAGES * page;
-	     off += page) {
-		ret = map_import(fd, size, prot, MAP_SHARED, off, &addr);
-		if (!ret)
-			munmap(addr, size);
-		if (!ret || ret == -EPERM) {
-			*offset = off;
-			return ret;
-		}
-	}
-
-	return -ENOENT;
-}
-
-/*
  * The offset to map the import at: from MODE_MAP_DUMB when the policy
  * forwards; when it does not, MODE_MAP_DUMB must refuse and the offset is
  * found by scanning, where mmap() must fail with EPERM.
@@ -218,7 +189,8 @@ static void import_offset(struct __test_metadata *_metadata,
 	}
 
 	ASSERT_EQ(-EINVAL, prime_map_offset(imp->fd, imp->handle, offset));
-	ASSERT_EQ(-EPERM, scan_offset(imp->fd, imp->size, PROT_READ, offset));
+	ASSERT_EQ(-EPERM,
+		  prime_scan_offset(imp->fd, imp->size, PROT_READ, offset));
 }
 
 /*
@@ -573,9 +545,9 @@ TEST_F(prime, read_only)
 	ASSERT_EQ(0, prime_import(self->imp.fd, ro.dmabuf_fd, &handle));
 
 	if (!self->imp.forwarded) {
-		ASSERT_EQ(-EPERM, scan_offset(self->imp.fd, ro.size,
-					      PROT_READ | PROT_WRITE,
-					      &scanned));
+		ASSERT_EQ(-EPERM, prime_scan_offset(self->imp.fd, ro.size,
+						    PROT_READ | PROT_WRITE,
+						    &scanned));
 		goto out;
 	}
 
@@ -585,7 +557,8 @@ TEST_F(prime, read_only)
 	 * is still made, as shipping Mesa needs, and the task is named in a
 	 * warning; with the option, it is refused with EACCES.
 	 */
-	ASSERT_EQ(0, scan_offset(self->imp.fd, ro.size, PROT_READ, &scanned));
+	ASSERT_EQ(0, prime_scan_offset(self->imp.fd, ro.size, PROT_READ,
+				       &scanned));
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, kmsg);
 	lseek(kmsg, 0, SEEK_END);

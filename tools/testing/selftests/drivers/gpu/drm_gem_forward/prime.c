@@ -342,6 +342,44 @@ const char *prime_policy(void)
 	return policy;
 }
 
+/**
+ * prime_scan_offset() - find an import's fake offset without asking for it
+ * @fd: the importer's DRM file, which holds a handle to the import
+ * @size: size of the import
+ * @prot: protection to try
+ * @offset: the offset found
+ *
+ * As a process that owns the handle can: the helpers allocate the offset
+ * at import time, and mmap() of the importer's file checks only that the
+ * file holds a handle (EACCES for other files' objects, which the scan
+ * passes by). The import must be @fd's only object with an offset. Tries
+ * each page of the first PRIME_SCAN_PAGES pages of the fake offset space.
+ *
+ * Return: 0 at the first offset that maps (unmapped again), -EPERM at the
+ * first that the policy refuses, or -ENOENT.
+ */
+int prime_scan_offset(int fd, size_t size, int prot, uint64_t *offset)
+{
+	uint64_t off, end;
+	long page = sysconf(_SC_PAGESIZE);
+	void *addr;
+	int ret;
+
+	end = PRIME_OFFSET_START + (uint64_t)PRIME_SCAN_PAGES * page;
+	for (off = PRIME_OFFSET_START; off < end; off += page) {
+		addr = mmap(NULL, size, prot, MAP_SHARED, fd, off);
+		ret = addr == MAP_FAILED ? -errno : 0;
+		if (!ret)
+			munmap(addr, size);
+		if (!ret || ret == -EPERM) {
+			*offset = off;
+			return ret;
+		}
+	}
+
+	return -ENOENT;
+}
+
 /* Whether an import error means the driver cannot import foreign buffers. */
 bool prime_import_unsupported(int err)
 {

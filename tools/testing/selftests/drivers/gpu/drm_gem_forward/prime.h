@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* DRM_FILE_PAGE_OFFSET_START, in bytes: where fake offsets begin. */
+#define PRIME_OFFSET_START	0x100000000ULL
+/* How many pages of the fake offset space prime_scan_offset() tries. */
+#define PRIME_SCAN_PAGES	65536
+
 /* Exporters, by name: DRM drivers with dumb buffers, then the others. */
 extern const char * const prime_exporters[];
 extern const unsigned int prime_num_exporters;
@@ -50,6 +55,7 @@ int prime_import(int fd, int dmabuf_fd, uint32_t *handle);
 int prime_handle_to_fd(int fd, uint32_t handle, bool writable, int *dmabuf_fd);
 int prime_gem_close(int fd, uint32_t handle);
 int prime_map_offset(int fd, uint32_t handle, uint64_t *offset);
+int prime_scan_offset(int fd, size_t size, int prot, uint64_t *offset);
 int prime_sync(int dmabuf_fd, bool start, bool write);
 bool prime_same_file(int fd1, int fd2);
 
