@@ -19,7 +19,7 @@ export DGF_IGT_SRC := $(call cmdline,IGT_SRC)
 unexport KSRC KSRC_BASE IGT_SRC
 
 .PHONY: help run check kunit tree export vm-kernel selftests bench stress \
-	series igt igt-run clean distclean
+	series igt igt-run stock clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -61,6 +61,10 @@ bench: tree
 	@VM_FLAVOR=bench $(PHASE) bench-build tooling/vm-kernel build
 	@VM_FLAVOR=bench $(PHASE) selftests-build tooling/selftests-build
 	@VM_FLAVOR=bench tooling/bench
+
+## make stock      the mapping table and upstream IGT on Debian's kernel without the series
+stock: selftests igt
+	@tooling/stock
 
 ## make igt        build IGT GPU Tools with tests/igt/patches (build/igt/)
 igt:

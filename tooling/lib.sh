@@ -65,6 +65,10 @@ OUR_KUNIT_SUITES='drm_gem_forward*'
 # The KUnit runs, one per forwarding policy: every DRM suite under the
 # default policy, ours under the other two (kunit_glob).
 KUNIT_POLICIES=(opt-in never all)
+# The IGT tests that are ours (tests/igt/patches), as igt-results.py's and
+# igt-compare.py's --ours regexes; the rest are upstream IGT's.
+# shellcheck disable=SC2034
+IGT_OURS=('prime_mmap_forward@.*' 'prime_vgem@forwarded-.*')
 # In the VM suite, the i915 mock selftests that are ours (the mman mock
 # suite's import tests) and the others (upstream's); everything else there
 # (the PRIME selftest, the quick benchmark) is ours.
