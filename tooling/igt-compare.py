@@ -33,7 +33,9 @@ def short(name):
 
 def load(path, ours):
     """{name: result} of the leaf tests that are not ours."""
-    with open(path, encoding="utf-8") as f:
+    # igt_runner copies test output into it raw (overlong NULs and all),
+    # as igt-results.py knows.
+    with open(path, encoding="utf-8", errors="replace") as f:
         tests = json.load(f)["tests"]
     out = {}
     for name, test in tests.items():
