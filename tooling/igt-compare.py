@@ -26,7 +26,7 @@ import os
 import re
 import sys
 
-# igt-results.py's reading of a testlist and of a garbled warn, shared.
+# igt-results.py's reading of a testlist, shared.
 _SPEC = importlib.util.spec_from_file_location(
     "igt_results", os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "igt-results.py"))
@@ -41,17 +41,13 @@ def short(name):
 
 
 def load(path, ours):
-    """{name: result} of the tests that are not ours; a leaf's warn that is
-    only the runner's garbage (igt-results.py's garbled_pass()) is a pass,
-    as igt-results.py counts it."""
+    """{name: result} of the tests that are not ours."""
     with open(path, encoding="utf-8", errors="replace") as f:
         tests = json.load(f)["tests"]
     out = {}
     for name, test in tests.items():
         if not any(r.fullmatch(short(name)) for r in ours):
-            leaf = not any(k.startswith(name + "@") for k in tests)
-            garbled = leaf and igt_results.garbled_pass(name, test, tests)
-            out[short(name)] = "pass" if garbled else test["result"]
+            out[short(name)] = test["result"]
     return out
 
 

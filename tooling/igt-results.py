@@ -15,9 +15,7 @@ testlist that has no result, and fewer passes than "# min-passed: N".
 
 Results are counted on the leaves: a subtest with dynamic subtests counts
 through them, and by itself only if it failed (not "warn", which IGT gives
-a parent whose dynamic subtests skipped) without any of them failing. A
-"warn" that only igt_runner's garbage in a test's stderr caused counts as
-a pass, said in the output (garbled_pass()).
+a parent whose dynamic subtests skipped) without any of them failing.
 --counts appends "KIND PASSED FAILED SKIPPED" lines (tooling/lib.sh) for
 the kinds ours (names matching an --ours regex) and upstream; --skipped
 appends "KIND<TAB>NAME: REASON" for each skip.
@@ -98,44 +96,6 @@ def requested(path):
     return names
 
 
-# Kernel trouble in a test's dmesg slice, whatever its log level.
-KERNEL_TROUBLE = re.compile(
-    r"WARNING|BUG|Oops|KASAN|UBSAN|KFENCE|cut here|Call Trace|"
-    r"general protection|panic|lockdep|circular locking|stall|hung_task|"
-    r"refcount_t|kmemleak", re.IGNORECASE)
-
-
-def garbled_pass(name, value, tests):
-    """A "warn" that is igt_runner's err.txt's, not the test's.
-
-    Now and then the test's err.txt in the run directory holds garbage
-    bytes (overlong NULs, bits of memory, then another subtest's lines;
-    cause not found, seen on stock and series kernels alike), and
-    resultgen makes any subtest with stderr output "warn". Such a warn
-    counts as a pass only when its stderr has bytes that are not UTF-8
-    (no IGT test prints them), every other stderr line is empty or part
-    of another test's output, the test's output and the kernel log both
-    say it succeeded, and the kernel logged nothing above info level
-    (resultgen's dmesg-warnings) and no trouble (KERNEL_TROUBLE).
-    """
-    leaf = name.rsplit("@", 1)[-1]
-    err, dmesg = value.get("err", ""), value.get("dmesg", "")
-    if (value.get("result") != "warn" or "\ufffd" not in err or
-            value.get("dmesg-warnings") or KERNEL_TROUBLE.search(dmesg) or
-            f"Subtest {leaf}: SUCCESS" not in value.get("out", "") or
-            f"finished subtest {leaf}, SUCCESS" not in dmesg):
-        return False
-    others = [t.get(f, "") for k, t in tests.items() if k != name
-              for f in ("out", "err")]
-    for line in err.split("\n"):
-        clean = line.split("\ufffd")[-1].strip()
-        if "\ufffd" in line and not clean:
-            continue
-        if clean and not any(clean in o for o in others):
-            return False
-    return True
-
-
 def leaves(tests):
     """{name: result} of the results to count (see the module doc)."""
     out = {}
@@ -143,10 +103,6 @@ def leaves(tests):
         name = key[len("igt@"):] if key.startswith("igt@") else key
         result = RESULTS.get(value.get("result"), value.get("result"))
         children = [k for k in tests if k.startswith(key + "@")]
-        if not children and garbled_pass(key, value, tests):
-            print(f"# {name}: warn from garbage igt_runner put into its "
-                  "stderr; its output and the kernel log say SUCCESS: pass")
-            result = "Pass"
         if children:
             child_bad = any(tests[k].get("result") not in ("pass", "skip")
                             for k in children)
