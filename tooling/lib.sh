@@ -26,7 +26,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${DGF_BUILD:-$TOP/build}
 # The Debian base: a key of configs/kernel-bases, 7.3 by default. DGF_BASE=6.12
 # selects Debian's 6.12.117, the stable-backport target, in its own tree and
-# object directories (the v2 series itself does not apply there).
+# object directories, with patches/stable-6.12 instead of the series (which
+# does not apply there).
 DGF_BASE=${DGF_BASE:-7.3}
 KSRC=${DGF_KSRC:-}
 # shellcheck disable=SC2034
@@ -47,7 +48,14 @@ RESULTS=$BUILD/results
 JOBS=${DGF_JOBS:-$(nproc)}
 # shellcheck disable=SC2034
 EXPECTATIONS=$TOP/tests/expectations
-SERIES=$TOP/patches/series
+# The patches: patches/ for the series (7.3 or KSRC); for another Debian
+# base, patches/stable-BASE, the stable fixes backported to it (make stable).
+if [ -z "$KSRC" ] && [ "$DGF_BASE" != 7.3 ]; then
+	PATCHES=$TOP/patches/stable-$DGF_BASE
+else
+	PATCHES=$TOP/patches
+fi
+SERIES=$PATCHES/series
 
 # Names in the kernel tree.  BRANCH carries the series on BASE_TAG;
 # ASSEMBLED_REF is the last head whose every commit this repository holds
