@@ -52,6 +52,10 @@ EXPECTATIONS=$TOP/tests/expectations
 # base, patches/stable-BASE, the stable fixes backported to it (make stable).
 if [ -z "$KSRC" ] && [ "$DGF_BASE" != 7.3 ]; then
 	PATCHES=$TOP/patches/stable-$DGF_BASE
+	[ -f "$PATCHES/series" ] || {
+		echo "DGF_BASE=$DGF_BASE: no $PATCHES/series (bases: 7.3, 6.12)" >&2
+		exit 1
+	}
 else
 	PATCHES=$TOP/patches
 fi
