@@ -19,7 +19,7 @@ export DGF_IGT_SRC := $(call cmdline,IGT_SRC)
 unexport KSRC KSRC_BASE IGT_SRC
 
 .PHONY: help run check kunit tree export vm-kernel selftests bench stress \
-	series igt igt-run stock stable clean distclean
+	series igt igt-run stock stable bisect clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -65,6 +65,10 @@ bench: tree
 ## make stock      the mapping table and upstream IGT on Debian's kernel without the series
 stock: selftests igt
 	@tooling/stock
+
+## make bisect     every commit of the series builds on its own (a cold build and one rebuild per commit)
+bisect: tree
+	@$(PHASE) bisect tooling/bisect
 
 ## make stable     the stable fixes on 6.12 LTS (patches/stable-6.12): KUnit, the VM test and its mutant
 stable:
