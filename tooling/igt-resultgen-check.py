@@ -18,8 +18,8 @@ wrongly in two places, fixed by tests/igt/patches/0004 and 0005:
 This writes a results directory by hand, packet by packet, in the format
 of IGT's lib/runnercomms.h (each packet behind the "1TGI" canary, native
 byte order), with subtests that make each of these cases, runs
-IGT_RESULTS on it and compares every subtest's and dynamic subtest's out
-and err with what the packets say.  Exit status 0 if all match, 1 if not
+IGT_RESULTS on it and compares every subtest's and dynamic subtest's out,
+err and result with IGT's attribution of the packets (see expected()).  Exit status 0 if all match, 1 if not
 (or if IGT_RESULTS failed), 2 on usage errors.
 
 usage: tooling/igt-resultgen-check.py IGT_RESULTS
@@ -56,8 +56,9 @@ def log(stream, text):
 # The subtests: (name, stdout lines, stderr lines, dynamic subtests as
 # (name, stdout lines, stderr lines)).  "first" and "second" log more on
 # stdout than on stderr, as vgem_basic's subtests do; "noisy" then logs
-# enough on stderr for stderr to be the longer stream at "third"; "parent"
-# has dynamic subtests after all of them.
+# enough on stderr for stderr to be the longer stream at "third";
+# "parent" has dynamic subtests after all of them, and "parent2" logs
+# before its first dynamic subtest, after "parent"'s last one.
 SUBTESTS = [
     ('first', ['Opened device: /dev/dri/card0\n',
                'a second stdout line, to make stdout the longer one\n'],
@@ -69,6 +70,8 @@ SUBTESTS = [
     ('third', [], ['third: on stderr\n'], []),
     ('parent', [], [], [('d1', ['d1: on stdout\n'], ['d1: on stderr\n']),
                         ('d2', [], [])]),
+    ('parent2', ['parent2: set up\n'], [],
+     [('d3', ['d3: on stdout\n'], []), ('d4', [], [])]),
 ]
 
 
@@ -99,23 +102,36 @@ def dynamic_block(name, lines):
 
 
 def expected():
-    """{results.json name: (out, err)}, as the packets say."""
+    """{results.json name: (out, err, result)}, as IGT attributes the logs:
+    a subtest's or dynamic subtest's logs begin right after the previous
+    result line (or its parent's start line), so what a subtest logs
+    before its first dynamic subtest is that dynamic subtest's too, and the
+    last dynamic subtest's run to the end of its parent's, result line
+    included (the text-mode parser does the same).  The result is "warn"
+    if stderr holds a line of the test's own, else "pass"."""
     want = {}
     for name, out, err, dynamics in SUBTESTS:
         texts = []
         for lines, field in ((out, 1), (err, 2)):
             inner = ''.join(dynamic_block(d[0], d[field]) for d in dynamics)
+            if dynamics:
+                # Logs before the first dynamic subtest are in its block.
+                inner = ''.join(lines) + inner
+                lines = []
             texts.append(''.join([f'Starting subtest: {name}\n'] + lines) +
                          inner + f'Subtest {name}: SUCCESS (0.001s)\n')
-        want[f'igt@{BINARY}@{name}'] = tuple(texts)
-        # The last dynamic subtest's logs run to the end of its parent's:
-        # they end with the parent's result line (IGT's way, kept).
+        own_err = err + [line for d in dynamics for line in d[2]]
+        want[f'igt@{BINARY}@{name}'] = (*texts,
+                                         'warn' if own_err else 'pass')
         for i, (dname, dout, derr) in enumerate(dynamics):
+            head = ''.join(out) if i == 0 else ''
+            herr = ''.join(err) if i == 0 else ''
             tail = f'Subtest {name}: SUCCESS (0.001s)\n' \
                 if i == len(dynamics) - 1 else ''
             want[f'igt@{BINARY}@{name}@{dname}'] = (
-                dynamic_block(dname, dout) + tail,
-                dynamic_block(dname, derr) + tail)
+                head + dynamic_block(dname, dout) + tail,
+                herr + dynamic_block(dname, derr) + tail,
+                'warn' if derr or herr else 'pass')
     return want
 
 
@@ -154,12 +170,12 @@ def main():
             return 1
         with open(path, 'rb') as f:
             tests = json.loads(f.read().decode('utf-8', 'replace'))['tests']
-    for name, (out, err) in expected().items():
+    for name, (out, err, res) in expected().items():
         test = tests.get(name, {})
-        for field, want in (('out', out), ('err', err)):
+        for field, want in (('out', out), ('err', err), ('result', res)):
             got = test.get(field)
             if got == want:
-                print(f'ok: {name}: {field} is its own')
+                print(f'ok: {name}: {field} is right')
             else:
                 failed += 1
                 print(f'not ok: {name}: {field} is {got!r}, want {want!r}')
