@@ -6,15 +6,18 @@
 # options, test counts, phase progress lines with elapsed time and
 # per-phase logs, and Debian packages.
 #
-# Sourced, not run.  Sourcing only defines variables and functions; the
-# scripts call dgf_init to create the output directories and set up PATH.
+# Sourced, not run.  Sourcing only defines variables and functions (and
+# exits if DGF_BASE names a base without patches/stable-BASE); the scripts
+# call dgf_init to create the output directories and set up PATH.
 #
 # Inputs, all optional, all prefixed so that a variable of the same name in
 # the user's shell changes nothing:
 #   DGF_BUILD      the build directory (default: build/ here)
 #   DGF_TREE       the kernel tree (default: build/linux, build/ksrc, ...)
 #   DGF_JOBS       parallel jobs (default: nproc)
-#   DGF_BASE       the Debian base, a key of configs/kernel-bases (default: 7.3)
+#   DGF_BASE       the Debian base, a key of configs/kernel-bases (default:
+#                  7.3; 6.12 only for make stable: make check, export and
+#                  series refuse it)
 #   DGF_KSRC       a kernel git tree to use as the base instead (the
 #                  Makefile passes make's KSRC= here, from the command line
 #                  only); DGF_KSRC_BASE, its revision (default: HEAD)
@@ -164,6 +167,28 @@ kunit_run()
 	      --jobs="$JOBS" --timeout=900 --json="$json")
 	[ -z "$glob" ] || args+=("$glob")
 	(cd "$dir" && python3 tools/testing/kunit/kunit.py "${args[@]}")
+}
+
+# object_of TREE FILE: the object that compiles the kernel .c FILE of the
+# git tree TREE: its own, or that of the .c that #includes it (i915's
+# selftests are built that way).  tooling/compile-coverage and
+# tooling/bisect use it.
+object_of()
+{
+	local tree=$1 f=$2 dir includer
+
+	case $f in
+	*/selftests/*)
+		dir=${f%%/selftests/*}
+		dir=${dir%/gem}
+		includer=$(git -C "$tree" grep -l "selftests/$(basename "$f")\"" -- "$dir" |
+			   grep -v /selftests/ | head -n 1)
+		[ -n "$includer" ] && echo "${includer%.c}.o"
+		;;
+	*)
+		echo "${f%.c}.o"
+		;;
+	esac
 }
 
 # Test counts.  A test phase NAME leaves build/results/NAME.count, one line
