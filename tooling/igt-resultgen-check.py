@@ -102,7 +102,8 @@ def dynamic_block(name, lines):
 
 
 def expected():
-    """{results.json name: (out, err, result)}, as IGT attributes the logs:
+    """{results.json name: (out, err, result)}, as IGT with 0004 and 0005
+    attributes the logs:
     a subtest's or dynamic subtest's logs begin right after the previous
     result line (or its parent's start line), so what a subtest logs
     before its first dynamic subtest is that dynamic subtest's too, and the

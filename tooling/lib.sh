@@ -16,8 +16,8 @@
 #   DGF_TREE       the kernel tree (default: build/linux, build/ksrc, ...)
 #   DGF_JOBS       parallel jobs (default: nproc)
 #   DGF_BASE       the Debian base, a key of configs/kernel-bases (default:
-#                  7.3; 6.12 only for make stable: make check, export and
-#                  series refuse it)
+#                  7.3; 6.12 is for make stable: make check, export, series
+#                  and bisect refuse it)
 #   DGF_KSRC       a kernel git tree to use as the base instead (the
 #                  Makefile passes make's KSRC= here, from the command line
 #                  only); DGF_KSRC_BASE, its revision (default: HEAD)
@@ -171,8 +171,8 @@ kunit_run()
 
 # object_of TREE FILE: the object that compiles the kernel .c FILE of the
 # git tree TREE: its own, or that of the .c that #includes it (i915's
-# selftests are built that way).  tooling/compile-coverage and
-# tooling/bisect use it.
+# selftests are built that way), or nothing if no .c includes it.
+# tooling/compile-coverage and tooling/bisect use it.
 object_of()
 {
 	local tree=$1 f=$2 dir includer
@@ -182,8 +182,8 @@ object_of()
 		dir=${f%%/selftests/*}
 		dir=${dir%/gem}
 		includer=$(git -C "$tree" grep -l "selftests/$(basename "$f")\"" -- "$dir" |
-			   grep -v /selftests/ | head -n 1)
-		[ -n "$includer" ] && echo "${includer%.c}.o"
+			   grep -v /selftests/ | head -n 1 || true)
+		[ -z "$includer" ] || echo "${includer%.c}.o"
 		;;
 	*)
 		echo "${f%.c}.o"
