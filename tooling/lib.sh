@@ -315,6 +315,22 @@ test_phase()
 	fi
 }
 
+# run KIND-OR-build NAME CMD...: one phase of a sequence (tooling/check,
+# tooling/stable), remembered in PHASES for tooling/summary: a build phase
+# (build_phase) or a test phase of that kind (test_phase).
+PHASES=()
+run()
+{
+	local kind=$1
+	shift
+	PHASES+=("$1")
+	if [ "$kind" = build ]; then
+		build_phase "$@"
+	else
+		test_phase "$1" "$kind" "${@:2}"
+	fi
+}
+
 # build_phase NAME CMD...: a phase later phases need; its failure counts
 # as one failure of kind build.
 build_phase()
