@@ -625,6 +625,9 @@ if (p[0].file, fn) not in import_checked:
 
 // TTM object functions: imported mappings fault with SIGBUS, unless
 // their .mmap forwards imports itself (vmwgfx before the conversion).
+// Whether the driver imports at all shows in another file (qxl's
+// gem_prime_import_sg_table fails with -ENOSYS, the VRAM helper's drivers
+// have none), so the message says "if it imports any".
 @ttm_fn depends on report || org@
 identifier fn;
 @@
@@ -653,7 +656,7 @@ funcs << ttm.funcs;
 fn << ttm.fn;
 @@
 if fn in ttm_mmap_fns and fn not in fwd_fns and funcs not in opted_funcs:
-    emit(p, "INFO %s: TTM maps imported objects and raises SIGBUS at the first fault; the core refuses them with -EPERM unless the driver opts in to forwarding" % funcs)
+    emit(p, "INFO %s: mmap() of an object this driver imports (if it imports any) faulted with SIGBUS in TTM; the core refuses it with -EPERM unless the driver opts in to forwarding" % funcs)
 
 // Object functions whose .mmap dispatches to per-object ops, where no
 // ops table in the files given forwards: whether one of those ops forwards
