@@ -19,7 +19,7 @@ export DGF_IGT_SRC := $(call cmdline,IGT_SRC)
 unexport KSRC KSRC_BASE IGT_SRC
 
 .PHONY: help run check kunit tree export vm-kernel selftests bench stress \
-	stress-mutants series igt igt-run stock stable bisect clean distclean
+	vm-mutants series igt igt-run stock stable bisect clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -85,9 +85,9 @@ igt-run: igt vm-kernel
 stress: selftests
 	@STRESS_SECONDS=$(or $(STRESS_SECONDS),1200) tooling/vm-tests stress-long
 
-## make stress-mutants  kernel mutants the VM stress cases must kill (also in make check)
-stress-mutants: selftests
-	@$(PHASE) stress-mutants tooling/stress-mutants
+## make vm-mutants  kernel mutants the VM stress and IGT cases must kill (also in make check)
+vm-mutants: selftests igt
+	@$(PHASE) vm-mutants tooling/vm-mutants
 
 ## make series     the submission: git format-patch output in build/series/
 series: tree
