@@ -19,7 +19,7 @@ export DGF_IGT_SRC := $(call cmdline,IGT_SRC)
 unexport KSRC KSRC_BASE IGT_SRC
 
 .PHONY: help run check kunit tree export vm-kernel selftests bench stress \
-	vm-mutants series igt igt-run stock stable bisect clean distclean
+	vm-mutants policy-module series igt igt-run stock stable bisect clean distclean
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -51,7 +51,7 @@ vm-kernel: tree
 	@$(PHASE) vm-config tooling/vm-kernel configure
 	@$(PHASE) vm-build tooling/vm-kernel build
 
-## make selftests  build the cross-driver PRIME selftests for the VM
+## make selftests  build the selftests (stress, fuzz, mapping table, benchmark) for the VM
 selftests: vm-kernel
 	@$(PHASE) selftests-build tooling/selftests-build
 
@@ -70,6 +70,12 @@ stock: selftests igt
 bisect: tree
 	@$(PHASE) bisect tooling/bisect
 
+## make policy-module  DRM built as a module: drm.gem_forward at load is clamped, DRM loads (the VM)
+policy-module: tree
+	@VM_FLAVOR=module $(PHASE) module-config tooling/vm-kernel configure
+	@VM_FLAVOR=module $(PHASE) module-build tooling/vm-kernel build
+	@$(PHASE) vm-policy-module tooling/vm-tests policy-module
+
 ## make stable     the stable fixes on 6.12 LTS (patches/stable-6.12): KUnit, the VM test and its mutant
 stable:
 	@tooling/stable
@@ -85,7 +91,7 @@ igt-run: igt vm-kernel
 stress: selftests
 	@STRESS_SECONDS=$(or $(STRESS_SECONDS),1200) tooling/vm-tests stress-long
 
-## make vm-mutants  kernel mutants the VM stress and IGT cases must kill (also in make check)
+## make vm-mutants kernel mutants the VM stress and IGT cases must kill (also in make check)
 vm-mutants: selftests igt
 	@$(PHASE) vm-mutants tooling/vm-mutants
 
