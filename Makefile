@@ -70,11 +70,9 @@ stock: selftests igt
 bisect: tree
 	@$(PHASE) bisect tooling/bisect
 
-## make policy-module  DRM built as a module: drm.gem_forward at load is clamped, DRM loads (the VM)
+## make policy-module  DRM as a module: drm.gem_forward at load is clamped and DRM loads; its mutant
 policy-module: tree
-	@VM_FLAVOR=module $(PHASE) module-config tooling/vm-kernel configure
-	@VM_FLAVOR=module $(PHASE) module-build tooling/vm-kernel build
-	@$(PHASE) vm-policy-module tooling/vm-tests policy-module
+	@tooling/policy-module
 
 ## make stable     the stable fixes on 6.12 LTS (patches/stable-6.12): KUnit, the VM test and its mutant
 stable:
