@@ -42,9 +42,10 @@
  * imported in the kernel and is cleared with the last handle), clears the
  * importer's &vm_area_struct.vm_ops and &vm_area_struct.vm_private_data so
  * the exporter never runs the importer's callbacks, computes the page offset
- * from the object's offset node, refuses private writable mappings, keeps
- * VM_DONTEXPAND set, and drops the reference the mmap path took for the VMA
- * only once the exporter has taken the mapping over.
+ * from the object's offset node, leaves private mappings to the exporter
+ * as mmap() of the dma-buf file does, keeps VM_DONTEXPAND set, and drops
+ * the reference the mmap path took for the VMA only once the exporter has
+ * taken the mapping over.
  *
  * drm_gem_mmap_obj() calls it for every imported object, so drivers that use
  * drm_gem_mmap() get it without writing any code; drivers with their own
@@ -451,8 +452,10 @@ static int drm_gem_forward_pgoff(const struct drm_vma_offset_node *node,
  * file is the dma-buf file, its &vm_area_struct.vm_ops are the exporter's
  * (or none), and VM_DONTEXPAND is set whatever the exporter did.
  *
- * Private mappings that could be written (copy-on-write) are refused, as
- * for native GEM objects.
+ * Private (copy-on-write) mappings are handed to the exporter like shared
+ * ones, which accepts or refuses them as it does for mmap() of the dma-buf
+ * file: the forwarding code that drivers had before this helper forwarded
+ * them too (KUnit: drm_gem_forward_test_private).
  *
  * Reference contract: the caller holds a reference on @obj for the VMA, the
  * one drm_gem_mmap_obj() takes and that &drm_gem_object_funcs.vm_ops would
@@ -474,7 +477,7 @@ static int drm_gem_forward_pgoff(const struct drm_vma_offset_node *node,
  *
  * Returns:
  * 0 on success; -EPERM if the policy does not allow forwarding @obj;
- * -EINVAL for a copy-on-write mapping, an offset before @node or a range
+ * -EINVAL for an offset before @node or a range
  * past the end of the dma-buf, or when the exporter cannot mmap;
  * -EOVERFLOW if the range overflows; or the exporter's error.
  */
@@ -510,12 +513,6 @@ int drm_gem_forward_mmap_node(struct drm_gem_object *obj,
 	if (!drm_gem_forward_allowed_by(obj, policy)) {
 		ret = -EPERM;
 		outcome = drm_gem_forward_refusal(policy);
-		goto out;
-	}
-
-	if (vma_is_cow_mapping(vma)) {
-		ret = -EINVAL;
-		outcome = "refused, private mapping";
 		goto out;
 	}
 

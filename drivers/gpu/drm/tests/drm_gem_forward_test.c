@@ -72,6 +72,11 @@ enum drm_gem_forward_test_importer {
 	 * then uses the VMA as its own, as tegra_drm_mmap() does.
 	 */
 	IMPORTER_WRAPPER,
+	/*
+	 * Opted in, and keeps writable forwards of read-only dma-bufs, as
+	 * Mesa's kmsro GPU drivers do (gem_forward_rw_compat).
+	 */
+	IMPORTER_RW_COMPAT,
 };
 
 struct drm_gem_forward_test_buf {
@@ -80,6 +85,9 @@ struct drm_gem_forward_test_buf {
 	atomic_t mmaps;
 	atomic_t vm_opens;
 	atomic_t vm_closes;
+	/* What the last mmap() was handed by the importer. */
+	const struct vm_operations_struct *handed_ops;
+	void *handed_private;
 	bool released;
 };
 
@@ -188,6 +196,8 @@ static int drm_gem_forward_test_mmap(struct dma_buf *dmabuf,
 	struct drm_gem_forward_test_buf *buf = dmabuf->priv;
 
 	atomic_inc(&buf->mmaps);
+	buf->handed_ops = vma->vm_ops;
+	buf->handed_private = vma->vm_private_data;
 
 	switch (buf->kind) {
 	case EXPORTER_MMAP_FAILS:
@@ -248,6 +258,33 @@ drm_gem_forward_test_create_not_opted_in(struct drm_device *dev, size_t size)
 	return &shmem->base;
 }
 
+static const struct drm_gem_object_funcs drm_gem_forward_test_funcs_rw_compat = {
+	.free = drm_gem_shmem_object_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+	.gem_forward = true,
+	.gem_forward_rw_compat = true,
+};
+
+static struct drm_gem_object *
+drm_gem_forward_test_create_rw_compat(struct drm_device *dev, size_t size)
+{
+	struct drm_gem_shmem_object *shmem;
+
+	shmem = kzalloc_obj(*shmem);
+	if (!shmem)
+		return ERR_PTR(-ENOMEM);
+	shmem->base.funcs = &drm_gem_forward_test_funcs_rw_compat;
+
+	return &shmem->base;
+}
+
 /*
  * An mmap path of a driver's own, as i915 has: the offset node is looked
  * up with a non-exact lookup, so the mapping may start inside an object,
@@ -284,6 +321,12 @@ static int drm_gem_forward_test_own_mmap(struct file *filp,
 		return -ENODEV;
 	}
 
+	/*
+	 * Prepared as for one of its own objects: the forward must not hand
+	 * the exporter the importer's object or vm_ops.
+	 */
+	vma->vm_private_data = obj;
+	vma->vm_ops = &drm_gem_shmem_vm_ops;
 	ret = drm_gem_forward_mmap_node(obj, node, vma);
 	if (ret)
 		drm_gem_object_put(obj);
@@ -415,6 +458,12 @@ static const struct drm_driver drm_gem_forward_test_drivers[] = {
 		DRM_GEM_SHMEM_DRIVER_OPS,
 		.gem_create_object = drm_gem_forward_test_create_not_opted_in,
 	},
+	[IMPORTER_RW_COMPAT] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_fops,
+		DRM_GEM_SHMEM_DRIVER_OPS,
+		.gem_create_object = drm_gem_forward_test_create_rw_compat,
+	},
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(drm_gem_object_put_wrapper, drm_gem_object_put,
@@ -457,6 +506,19 @@ static bool drm_gem_forward_test_stubbed_access_mode;
 static bool drm_gem_forward_test_stub_access_mode(void)
 {
 	return drm_gem_forward_test_stubbed_access_mode;
+}
+
+/*
+ * Counts the warnings drm_gem_forward_warn_writable() would print, in place
+ * of printing them, for the test that redirects it here.
+ */
+static atomic_t drm_gem_forward_test_warnings;
+
+static bool drm_gem_forward_test_stub_warn(const struct drm_gem_object *obj,
+					   const struct dma_buf *dmabuf)
+{
+	atomic_inc(&drm_gem_forward_test_warnings);
+	return true;
 }
 
 /* Keep read-only dma-bufs read-only, or not, for this test only. */
@@ -736,6 +798,8 @@ static void drm_gem_forward_test_require_forwarding(struct kunit *test)
 {
 	if (CONFIG_DRM_GEM_FORWARD_DEFAULT == DRM_GEM_FORWARD_NEVER)
 		kunit_skip(test, "built with DRM_GEM_FORWARD_NEVER");
+	if (drm_gem_forward_get_policy() == DRM_GEM_FORWARD_NEVER)
+		kunit_skip(test, "booted with drm.gem_forward=never");
 }
 
 static const char * const drm_gem_forward_test_exporter_names[] = {
@@ -797,6 +861,8 @@ static void drm_gem_forward_test_map(struct kunit *test)
 					   imp->offset, &addr);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 1);
+	KUNIT_EXPECT_NULL(test, imp->buf->handed_ops);
+	KUNIT_EXPECT_NULL(test, imp->buf->handed_private);
 
 	drm_gem_forward_test_vma(test, addr, &vma);
 	KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
@@ -963,31 +1029,49 @@ static void drm_gem_forward_test_close_races_mmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes), mapped);
 }
 
-static void drm_gem_forward_test_access_desc(const bool *enforce, char *desc)
+struct drm_gem_forward_test_ro_param {
+	enum drm_gem_forward_test_importer importer;
+	bool enforce;
+};
+
+static const struct drm_gem_forward_test_ro_param drm_gem_forward_test_ro_params[] = {
+	{ IMPORTER_OPTED_IN, false },
+	{ IMPORTER_OPTED_IN, true },
+	{ IMPORTER_RW_COMPAT, false },
+	{ IMPORTER_RW_COMPAT, true },
+};
+
+static void
+drm_gem_forward_test_ro_desc(const struct drm_gem_forward_test_ro_param *p,
+			     char *desc)
 {
-	strscpy(desc, *enforce ? "access mode kept" : "access mode not kept",
-		KUNIT_PARAM_DESC_SIZE);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %s",
+		 p->importer == IMPORTER_RW_COMPAT ? "kmsro compatibility driver" :
+						     "opted-in driver",
+		 p->enforce ? "CONFIG_DRM_GEM_FORWARD_ACCESS_MODE=y" :
+			      "CONFIG_DRM_GEM_FORWARD_ACCESS_MODE=n");
 }
 
-static const bool drm_gem_forward_test_access_modes[] = { true, false };
-
-KUNIT_ARRAY_PARAM(drm_gem_forward_test_access_modes,
-		  drm_gem_forward_test_access_modes,
-		  drm_gem_forward_test_access_desc);
+KUNIT_ARRAY_PARAM(drm_gem_forward_test_ro_params, drm_gem_forward_test_ro_params,
+		  drm_gem_forward_test_ro_desc);
 
 /*
  * Map an imported dma-buf that was exported read-only, as PRIME exports
- * without DRM_RDWR are, with CONFIG_DRM_GEM_FORWARD_ACCESS_MODE's
- * rule on and off. The test case succeeds if, with the rule, a writable
- * shared mapping fails with -EACCES before the exporter is asked, a
- * read-only mapping works and shows the data, and its VM_MAYWRITE is
- * cleared so that mprotect() cannot make it writable; without the rule (the
- * default, which shipping Mesa needs), the writable mapping is forwarded
- * and data shows both ways; and either way no reference is left behind.
+ * without DRM_RDWR are, through an opted-in driver and through one with
+ * gem_forward_rw_compat, with CONFIG_DRM_GEM_FORWARD_ACCESS_MODE on and off.
+ * The test case succeeds if, as for mmap() of the dma-buf file, a writable
+ * shared mapping fails with -EACCES before the exporter is asked and a
+ * read-only one works, shows the data and has no VM_MAYWRITE, so that
+ * mprotect() cannot make it writable; except for the compatibility driver
+ * without the option, where the writable mapping is forwarded with data
+ * both ways and named in a warning, as before the helper (the read-only one
+ * has no VM_MAYWRITE there either); and either way no reference is left
+ * behind.
  */
 static void drm_gem_forward_test_read_only(struct kunit *test)
 {
-	const bool *enforce = test->param_value;
+	const struct drm_gem_forward_test_ro_param *p = test->param_value;
+	bool writable = p->importer == IMPORTER_RW_COMPAT && !p->enforce;
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_vma vma = {};
 	struct drm_gem_forward_test_counts before;
@@ -995,9 +1079,12 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 	long ret;
 
 	drm_gem_forward_test_require_forwarding(test);
-	drm_gem_forward_test_use_access_mode(test, *enforce);
-	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
-					 EXPORTER_NO_VM_OPS, O_RDONLY);
+	drm_gem_forward_test_use_access_mode(test, p->enforce);
+	atomic_set(&drm_gem_forward_test_warnings, 0);
+	kunit_activate_static_stub(test, drm_gem_forward_warn_writable,
+				   drm_gem_forward_test_stub_warn);
+	imp = drm_gem_forward_test_setup(test, p->importer, EXPORTER_NO_VM_OPS,
+					 O_RDONLY);
 	KUNIT_ASSERT_FALSE(test, imp->dmabuf->file->f_mode & FMODE_WRITE);
 
 	drm_gem_forward_test_counts(imp, &before);
@@ -1005,7 +1092,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
 					   PROT_READ | PROT_WRITE, MAP_SHARED,
 					   imp->offset, &addr);
-	if (!*enforce) {
+	if (writable) {
 		KUNIT_ASSERT_EQ(test, ret, 0);
 		drm_gem_forward_test_vma(test, addr, &vma);
 		KUNIT_EXPECT_TRUE(test, vma.flags & VM_WRITE);
@@ -1013,12 +1100,11 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 		drm_gem_forward_test_check_data(test, imp->buf, 1,
 						addr + PAGE_SIZE, true);
 		drm_gem_forward_test_munmap(addr, TEST_SIZE);
-		drm_gem_forward_test_expect_counts(test, imp, &before, 0);
-		return;
+	} else {
+		flush_delayed_fput();
+		KUNIT_EXPECT_EQ(test, ret, -EACCES);
+		KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
 	}
-	flush_delayed_fput();
-	KUNIT_EXPECT_EQ(test, ret, -EACCES);
-	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
 	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
 
 	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE, PROT_READ,
@@ -1027,6 +1113,7 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 
 	drm_gem_forward_test_vma(test, addr, &vma);
 	KUNIT_EXPECT_FALSE(test, vma.flags & VM_WRITE);
+	/* Not even for the compatibility driver: mprotect() would not warn. */
 	KUNIT_EXPECT_FALSE(test, vma.flags & VM_MAYWRITE);
 	KUNIT_EXPECT_PTR_EQ(test, vma.file, imp->dmabuf->file);
 	drm_gem_forward_test_check_data(test, imp->buf, 1, addr + PAGE_SIZE,
@@ -1034,37 +1121,114 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 
 	drm_gem_forward_test_munmap(addr, TEST_SIZE);
 	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+	/* Only the writable forward is named, the read-only one is not. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&drm_gem_forward_test_warnings),
+			writable ? 1 : 0);
 }
 
 /*
- * Map an imported object privately. The test case succeeds if a private
- * mapping, which could be written copy-on-write, fails with -EINVAL for a
- * read-write and for a read-only dma-buf, without asking the exporter.
+ * The processes named for a writable forward of a read-only dma-buf. The
+ * test case succeeds if two processes that take turns 33 times are named
+ * once each and a third one is named after them, each of more processes
+ * than are remembered is named, a process that reuses an ID is named, and
+ * the first one is named again only once that many others were.
+ */
+static void drm_gem_forward_test_name_once(struct kunit *test)
+{
+	struct drm_gem_forward_named *named;
+	unsigned int i, first = 0;
+
+	named = kunit_kzalloc(test, sizeof(*named), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, named);
+	spin_lock_init(&named->lock);
+
+	for (i = 0; i < 33; i++) {
+		bool new_a = drm_gem_forward_name_once(named, 100, 1);
+		bool new_b = drm_gem_forward_name_once(named, 101, 2);
+
+		KUNIT_EXPECT_EQ(test, new_a, i == 0);
+		KUNIT_EXPECT_EQ(test, new_b, i == 0);
+	}
+	KUNIT_EXPECT_TRUE(test, drm_gem_forward_name_once(named, 102, 3));
+	KUNIT_EXPECT_FALSE(test, drm_gem_forward_name_once(named, 102, 3));
+	/* The same ID, another process. */
+	KUNIT_EXPECT_TRUE(test, drm_gem_forward_name_once(named, 100, 4));
+
+	for (i = 0; i < 2 * DRM_GEM_FORWARD_NAMED; i++) {
+		KUNIT_EXPECT_TRUE(test, drm_gem_forward_name_once(named, 1000 + i,
+								  10 + i));
+		if (drm_gem_forward_name_once(named, 100, 1))
+			first++;
+	}
+	/*
+	 * Forgotten, and so named again, once DRM_GEM_FORWARD_NAMED others
+	 * were named after it: twice in 2 * DRM_GEM_FORWARD_NAMED rounds that
+	 * name one new process each, and it once more each time it is.
+	 */
+	KUNIT_EXPECT_EQ(test, first, 2);
+}
+
+/*
+ * Map an imported object privately, as mmap() of the dma-buf file may: the
+ * exporter decides. The test case succeeds if a private writable mapping
+ * of a read-write and of a read-only dma-buf is handed to the exporter,
+ * as private mappings of the dma-buf file are, shows the exporter's data,
+ * and keeps writes to itself (copy-on-write), and the counts are back
+ * after munmap().
  */
 static void drm_gem_forward_test_private(struct kunit *test)
 {
-	struct drm_gem_forward_test_import *rw, *ro;
+	struct drm_gem_forward_test_import *imps[2];
+	struct drm_gem_forward_test_counts before;
 	struct drm_gem_forward_test_ctx *ctx;
-	unsigned long addr;
+	unsigned long addr, direct;
+	unsigned int i;
+	u8 *chunk;
+	long ret;
 
 	drm_gem_forward_test_require_forwarding(test);
 	ctx = drm_gem_forward_test_open(test, IMPORTER_OPTED_IN);
-	rw = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDWR);
-	ro = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDONLY);
+	imps[0] = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDWR);
+	imps[1] = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDONLY);
+	chunk = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
 
-	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
-							   PROT_READ | PROT_WRITE,
-							   MAP_PRIVATE,
-							   rw->offset, &addr),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
-							   PROT_READ | PROT_WRITE,
-							   MAP_PRIVATE,
-							   ro->offset, &addr),
-			-EINVAL);
-	flush_delayed_fput();
-	KUNIT_EXPECT_EQ(test, atomic_read(&rw->buf->mmaps), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&ro->buf->mmaps), 0);
+	for (i = 0; i < ARRAY_SIZE(imps); i++) {
+		struct drm_gem_forward_test_import *imp = imps[i];
+
+		drm_gem_forward_test_counts(imp, &before);
+		ret = drm_gem_forward_test_vm_mmap(ctx, TEST_SIZE,
+						   PROT_READ | PROT_WRITE,
+						   MAP_PRIVATE, imp->offset,
+						   &addr);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		/* Handed to the exporter's mmap. */
+		KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 1);
+		drm_gem_forward_test_check_data(test, imp->buf, 2,
+						addr + 2 * PAGE_SIZE, false);
+
+		/* Copy-on-write: the exporter's page keeps its data. */
+		memset(chunk, 0x11, PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, copy_to_user((void __user *)addr + 2 * PAGE_SIZE,
+						   chunk, PAGE_SIZE), 0);
+		KUNIT_EXPECT_TRUE(test, drm_gem_forward_test_page_is(imp->buf->pages[2],
+								     0xa2));
+
+		drm_gem_forward_test_munmap(addr, TEST_SIZE);
+		drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+
+		/*
+		 * What mmap() of the dma-buf file gives. Mapped after the
+		 * forward: kunit_vm_mmap() gave this kthread its mm.
+		 */
+		direct = vm_mmap(imp->dmabuf->file, 0, TEST_SIZE,
+				 PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(direct),
+				       "private mmap of the dma-buf file: %ld",
+				       (long)direct);
+		KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 2);
+		drm_gem_forward_test_munmap(direct, TEST_SIZE);
+	}
 }
 
 /*
@@ -1098,7 +1262,9 @@ static void drm_gem_forward_test_oversize(struct kunit *test)
 /*
  * Map part of an imported object through a driver mmap path of its own
  * that looks offsets up with a non-exact lookup and hands its lookup
- * reference to the VMA. The test case succeeds if a mapping that starts at
+ * reference to the VMA, after setting the VMA's vm_ops and private data as
+ * for one of its own objects. The test case succeeds if the exporter is
+ * handed the VMA with neither, a mapping that starts at
  * the object's second page shows the exporter's second and third pages, a
  * mapping running past the end fails with -EINVAL, and the driver's
  * reference is dropped on success and left to the driver on failure, so
@@ -1121,6 +1287,9 @@ static void drm_gem_forward_test_partial(struct kunit *test)
 					   imp->offset + PAGE_SIZE, &addr);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	drm_gem_forward_test_expect_counts(test, imp, &before, 1);
+	/* The driver had prepared the VMA as its own: none of it reached. */
+	KUNIT_EXPECT_NULL(test, imp->buf->handed_ops);
+	KUNIT_EXPECT_NULL(test, imp->buf->handed_private);
 
 	drm_gem_forward_test_check_data(test, imp->buf, 1, addr, true);
 	drm_gem_forward_test_check_data(test, imp->buf, 2, addr + PAGE_SIZE,
@@ -1194,8 +1363,9 @@ KUNIT_ARRAY_PARAM(drm_gem_forward_test_dma_importers,
  * a driver's own call of drm_gem_dma_mmap(). The test case succeeds if the
  * mapping is the exporter's (the DMA API would map from the import's
  * kernel address, which it does not have, and its device address), data
- * shows both ways, the counts are back after munmap(), and, with the
- * access-mode rule on, a read-only dma-buf refuses PROT_WRITE with -EACCES.
+ * shows both ways, the counts are back after munmap(), and a read-only
+ * dma-buf refuses PROT_WRITE with -EACCES, even without
+ * CONFIG_DRM_GEM_FORWARD_ACCESS_MODE.
  */
 static void drm_gem_forward_test_dma_helper(struct kunit *test)
 {
@@ -1208,7 +1378,7 @@ static void drm_gem_forward_test_dma_helper(struct kunit *test)
 	long ret;
 
 	drm_gem_forward_test_require_forwarding(test);
-	drm_gem_forward_test_use_access_mode(test, true);
+	drm_gem_forward_test_use_access_mode(test, false);
 	ctx = drm_gem_forward_test_open(test, *importer);
 	imp = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDWR);
 	ro = drm_gem_forward_test_import(ctx, EXPORTER_VM_OPS, O_RDONLY);
@@ -1590,7 +1760,8 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 	KUNIT_CASE_PARAM(drm_gem_forward_test_exporter_fails,
 			 drm_gem_forward_test_failing_exporters_gen_params),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_read_only,
-			 drm_gem_forward_test_access_modes_gen_params),
+			 drm_gem_forward_test_ro_params_gen_params),
+	KUNIT_CASE(drm_gem_forward_test_name_once),
 	KUNIT_CASE(drm_gem_forward_test_private),
 	KUNIT_CASE(drm_gem_forward_test_oversize),
 	KUNIT_CASE(drm_gem_forward_test_partial),
