@@ -77,6 +77,11 @@ enum drm_gem_forward_test_importer {
 	 * Mesa's kmsro GPU drivers do (gem_forward_rw_compat).
 	 */
 	IMPORTER_RW_COMPAT,
+	/*
+	 * Opted in, with an mmap of its own that maps through
+	 * drm_gem_prime_mmap(), as the fbdev helpers do.
+	 */
+	IMPORTER_PRIME_MMAP,
 };
 
 struct drm_gem_forward_test_buf {
@@ -372,6 +377,39 @@ static int drm_gem_forward_test_dma_mmap(struct file *filp,
 	return ret;
 }
 
+/*
+ * An mmap path that maps through drm_gem_prime_mmap(), as the fbdev helpers
+ * do with the offset relative to the object: it takes its own reference.
+ */
+static int drm_gem_forward_test_prime_mmap_fop(struct file *filp,
+					       struct vm_area_struct *vma)
+{
+	struct drm_file *priv = filp->private_data;
+	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
+	struct drm_vma_offset_node *node;
+	struct drm_gem_object *obj = NULL;
+	int ret;
+
+	drm_vma_offset_lock_lookup(mgr);
+	node = drm_vma_offset_exact_lookup_locked(mgr, vma->vm_pgoff,
+						  vma_pages(vma));
+	if (node) {
+		obj = container_of(node, struct drm_gem_object, vma_node);
+		if (!kref_get_unless_zero(&obj->refcount))
+			obj = NULL;
+	}
+	drm_vma_offset_unlock_lookup(mgr);
+
+	if (!obj)
+		return -EINVAL;
+
+	vma->vm_pgoff -= drm_vma_node_start(node);
+	ret = drm_gem_prime_mmap(obj, vma);
+	drm_gem_object_put(obj);
+
+	return ret;
+}
+
 /* Set when the wrapper below was handed a VMA that is not its own. */
 static bool drm_gem_forward_test_wrapper_got_foreign_vma;
 
@@ -415,6 +453,14 @@ static const struct file_operations drm_gem_forward_test_own_fops = {
 	.release = drm_release,
 	.unlocked_ioctl = drm_ioctl,
 	.mmap = drm_gem_forward_test_own_mmap,
+};
+
+static const struct file_operations drm_gem_forward_test_prime_mmap_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.mmap = drm_gem_forward_test_prime_mmap_fop,
 };
 
 static const struct file_operations drm_gem_forward_test_dma_fops = {
@@ -463,6 +509,11 @@ static const struct drm_driver drm_gem_forward_test_drivers[] = {
 		.fops = &drm_gem_forward_test_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
 		.gem_create_object = drm_gem_forward_test_create_rw_compat,
+	},
+	[IMPORTER_PRIME_MMAP] = {
+		.driver_features = DRIVER_GEM,
+		.fops = &drm_gem_forward_test_prime_mmap_fops,
+		DRM_GEM_SHMEM_DRIVER_OPS,
 	},
 };
 
@@ -1340,6 +1391,35 @@ static void drm_gem_forward_test_outlives_handles(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->vm_closes), 1);
 }
 
+/*
+ * Map an import through drm_gem_prime_mmap(). The shmem helper's mmap
+ * callback would forward it and drop the GEM reference, and
+ * drm_gem_prime_mmap() would then set the exporter's vm_private_data to the
+ * importer's object. The test case succeeds if the mapping fails with
+ * -EINVAL under every policy, the exporter is not called and every count is
+ * back to where it was.
+ */
+static void drm_gem_forward_test_prime_mmap(struct kunit *test)
+{
+	struct drm_gem_forward_test_import *imp;
+	struct drm_gem_forward_test_counts before;
+	unsigned long addr;
+	long ret;
+
+	imp = drm_gem_forward_test_setup(test, IMPORTER_PRIME_MMAP,
+					 EXPORTER_NO_VM_OPS, O_RDWR);
+	drm_gem_forward_test_counts(imp, &before);
+
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE, PROT_READ,
+					   MAP_SHARED, imp->offset, &addr);
+	if (!ret)
+		drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+}
+
 static const enum drm_gem_forward_test_importer drm_gem_forward_test_dma_importers[] = {
 	IMPORTER_DMA,
 	IMPORTER_DMA_DIRECT,
@@ -1766,6 +1846,7 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 	KUNIT_CASE(drm_gem_forward_test_oversize),
 	KUNIT_CASE(drm_gem_forward_test_partial),
 	KUNIT_CASE(drm_gem_forward_test_outlives_handles),
+	KUNIT_CASE(drm_gem_forward_test_prime_mmap),
 	KUNIT_CASE(drm_gem_forward_test_close_races_mmap),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_dma_helper,
 			 drm_gem_forward_test_dma_importers_gen_params),
