@@ -113,16 +113,21 @@
  * The drm.gem_forward module parameter takes "never", "opt-in", "all"
  * or 0, 1, 2, and can only tighten the policy in force. Written at run time
  * (/sys/module/drm/parameters/gem_forward), a value more permissive
- * than the policy in force fails with -EPERM, so a lockdown made at boot or
- * by an init script cannot be undone while DRM is loaded (reloading DRM as a
- * module starts again from the built-in policy and the options modprobe
- * passes). Given while DRM loads (on the kernel
- * command line, or to modprobe), a value more permissive than the built-in
- * policy is clamped to it and a value that is no policy is ignored, each
- * with a warning naming both values, so that DRM still loads. Reading the
- * parameter shows the policy in force. KUnit's
- * drm_gem_forward_test_set_policy checks these rules; tests never change
- * the policy in force.
+ * than the policy in force fails with -EPERM. Given while DRM loads (on the
+ * kernel command line, or to modprobe), a value more permissive than the
+ * built-in policy is clamped to it and a value that is no policy is
+ * ignored, each with a warning naming both values, so that DRM still loads.
+ * No value loosens the policy in force, on either path: a lockdown made at
+ * boot or by an init script holds until DRM is unloaded, and loading DRM
+ * as a module again starts from the built-in policy and the options
+ * modprobe passes. While DRM as a module is still loading (its parameter
+ * file exists from before its init runs until its init returns), a write
+ * to the file is taken as a value given at load: a more permissive value
+ * is clamped with the warning and the write returns 0, not -EPERM; built
+ * in, the same holds for a write before the system is running, which only
+ * a usermode helper could make. Reading the parameter shows the policy in
+ * force. KUnit's drm_gem_forward_test_set_policy checks these rules for
+ * both paths; tests never change the policy in force.
  *
  * Each mapping that reaches drm_gem_forward_mmap_node() is logged with
  * drm_dbg_prime(), forwarded or refused, naming the task, the exporter and

@@ -10,6 +10,7 @@
  * Copyright (C) 2026 The drm-gem-forward authors
  */
 
+#include <linux/completion.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
@@ -1219,6 +1220,54 @@ static void drm_gem_forward_test_name_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, first, 2);
 }
 
+struct drm_gem_forward_test_warner {
+	const struct drm_gem_object *obj;
+	const struct dma_buf *dmabuf;
+	struct completion done;
+	bool named;
+};
+
+static int drm_gem_forward_test_warn_thread(void *data)
+{
+	struct drm_gem_forward_test_warner *warner = data;
+
+	warner->named = drm_gem_forward_warn_writable(warner->obj,
+						      warner->dmabuf);
+	complete(&warner->done);
+
+	return 0;
+}
+
+/*
+ * The warning of a writable forward of a read-only dma-buf through a
+ * compatibility driver, from the real drm_gem_forward_warn_writable(): the
+ * other cases stub it. The test case succeeds if the test's process is
+ * named the first time and not the second, and another process (a kthread
+ * of its own) is named after it.
+ */
+static void drm_gem_forward_test_warn_writable(struct kunit *test)
+{
+	struct drm_gem_forward_test_warner warner = {};
+	struct drm_gem_forward_test_import *imp;
+	struct task_struct *task;
+
+	imp = drm_gem_forward_test_setup(test, IMPORTER_RW_COMPAT,
+					 EXPORTER_VM_OPS, O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, drm_gem_forward_warn_writable(imp->obj,
+							      imp->dmabuf));
+	KUNIT_EXPECT_FALSE(test, drm_gem_forward_warn_writable(imp->obj,
+							       imp->dmabuf));
+
+	warner.obj = imp->obj;
+	warner.dmabuf = imp->dmabuf;
+	init_completion(&warner.done);
+	task = kthread_run(drm_gem_forward_test_warn_thread, &warner,
+			   "drm_gem_forward_warn");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&warner.done);
+	KUNIT_EXPECT_TRUE(test, warner.named);
+}
+
 /*
  * Map an imported object privately, as mmap() of the dma-buf file may: the
  * exporter decides. The test case succeeds if a private writable mapping
@@ -1842,6 +1891,7 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 	KUNIT_CASE_PARAM(drm_gem_forward_test_read_only,
 			 drm_gem_forward_test_ro_params_gen_params),
 	KUNIT_CASE(drm_gem_forward_test_name_once),
+	KUNIT_CASE(drm_gem_forward_test_warn_writable),
 	KUNIT_CASE(drm_gem_forward_test_private),
 	KUNIT_CASE(drm_gem_forward_test_oversize),
 	KUNIT_CASE(drm_gem_forward_test_partial),
