@@ -123,11 +123,13 @@
  * modprobe passes. While DRM as a module is still loading (its parameter
  * file exists from before its init runs until its init returns), a write
  * to the file is taken as a value given at load: a more permissive value
- * is clamped with the warning and the write returns 0, not -EPERM; built
- * in, the same holds for a write before the system is running, which only
- * a usermode helper could make. Reading the parameter shows the policy in
- * force. KUnit's drm_gem_forward_test_set_policy checks these rules for
- * both paths; tests never change the policy in force.
+ * is clamped with the warning, a value that is no policy ignored with one,
+ * and the write returns 0, not -EPERM or -EINVAL; built in, the same holds
+ * for a write before the system is running, which only a usermode helper
+ * could make. Reading the parameter shows the policy in force. KUnit's
+ * drm_gem_forward_test_set_policy checks the rules each path applies
+ * (which path a write takes is not tested); tests never change the policy
+ * in force.
  *
  * Each mapping that reaches drm_gem_forward_mmap_node() is logged with
  * drm_dbg_prime(), forwarded or refused, naming the task, the exporter and
@@ -268,12 +270,14 @@ EXPORT_SYMBOL_IF_KUNIT(drm_gem_forward_parse_policy);
 /*
  * Whether the parameter is being set while DRM loads (the kernel command
  * line for built-in DRM, modprobe's arguments and options for the module)
- * rather than by a write to sysfs.
+ * rather than by a write to sysfs. parse_args() runs while the module is
+ * MODULE_STATE_COMING; a write while it is going away takes the run-time
+ * path.
  */
 static bool drm_gem_forward_param_at_load(void)
 {
 #ifdef MODULE
-	return THIS_MODULE->state != MODULE_STATE_LIVE;
+	return READ_ONCE(THIS_MODULE->state) == MODULE_STATE_COMING;
 #else
 	return system_state < SYSTEM_RUNNING;
 #endif

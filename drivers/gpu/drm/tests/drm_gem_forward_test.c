@@ -401,8 +401,9 @@ static int drm_gem_forward_test_prime_mmap_fop(struct file *filp,
 	}
 	drm_vma_offset_unlock_lookup(mgr);
 
+	/* Not drm_gem_prime_mmap()'s -EINVAL, so the test tells them apart. */
 	if (!obj)
-		return -EINVAL;
+		return -ENOENT;
 
 	vma->vm_pgoff -= drm_vma_node_start(node);
 	ret = drm_gem_prime_mmap(obj, vma);
@@ -474,44 +475,52 @@ static const struct file_operations drm_gem_forward_test_dma_fops = {
 
 static const struct drm_driver drm_gem_forward_test_drivers[] = {
 	[IMPORTER_OPTED_IN] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
 	},
 	[IMPORTER_NOT_OPTED_IN] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
 		.gem_create_object = drm_gem_forward_test_create_not_opted_in,
 	},
 	[IMPORTER_OWN_MMAP] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_own_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
 	},
 	[IMPORTER_DMA] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_fops,
 		DRM_GEM_DMA_DRIVER_OPS,
 	},
 	[IMPORTER_DMA_DIRECT] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_dma_fops,
 		DRM_GEM_DMA_DRIVER_OPS,
 	},
 	[IMPORTER_WRAPPER] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_wrapper_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
 		.gem_create_object = drm_gem_forward_test_create_not_opted_in,
 	},
 	[IMPORTER_RW_COMPAT] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
 		.gem_create_object = drm_gem_forward_test_create_rw_compat,
 	},
 	[IMPORTER_PRIME_MMAP] = {
+		.name = "drm_gem_forward_test",
 		.driver_features = DRIVER_GEM,
 		.fops = &drm_gem_forward_test_prime_mmap_fops,
 		DRM_GEM_SHMEM_DRIVER_OPS,
@@ -1019,6 +1028,11 @@ static int drm_gem_forward_test_race_handles(void *data)
 	return 0;
 }
 
+static void drm_gem_forward_test_stop_thread(void *thread)
+{
+	kthread_stop_put(thread);
+}
+
 /*
  * Map an import through its offset while a thread closes the DRM file's
  * handle and creates another, again and again; the object lives on with
@@ -1032,7 +1046,7 @@ static void drm_gem_forward_test_close_races_mmap(struct kunit *test)
 {
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_counts before;
-	struct drm_gem_forward_test_race race = {};
+	struct drm_gem_forward_test_race *race;
 	struct task_struct *thread;
 	unsigned int i, mapped = 0, refused = 0;
 	unsigned long addr;
@@ -1043,12 +1057,26 @@ static void drm_gem_forward_test_close_races_mmap(struct kunit *test)
 					 EXPORTER_VM_OPS, O_RDWR);
 	drm_gem_forward_test_counts(imp, &before);
 
-	race.imp = imp;
-	race.file_priv = imp->ctx->file->private_data;
-	race.handle = imp->handle;
-	thread = kthread_run(drm_gem_forward_test_race_handles, &race,
-			     "drm_gem_forward_race");
+	/*
+	 * Not on the stack, and the thread stopped by a KUnit action that
+	 * holds a reference to it: a failed assertion below ends this test's
+	 * thread, and the action then stops the racing one before the import
+	 * and the DRM file are released. The thread may have returned by
+	 * then (on an error), which the reference makes safe.
+	 */
+	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race);
+	race->imp = imp;
+	race->file_priv = imp->ctx->file->private_data;
+	race->handle = imp->handle;
+	thread = kthread_create(drm_gem_forward_test_race_handles, race,
+				"drm_gem_forward_race");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	get_task_struct(thread);
+	ret = kunit_add_action_or_reset(test, drm_gem_forward_test_stop_thread,
+					thread);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	wake_up_process(thread);
 
 	for (i = 0; i < RACE_MAPS; i++) {
 		ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
@@ -1068,10 +1096,10 @@ static void drm_gem_forward_test_close_races_mmap(struct kunit *test)
 		cond_resched();
 	}
 
-	kthread_stop(thread);
-	KUNIT_EXPECT_EQ(test, race.err, 0);
+	kunit_release_action(test, drm_gem_forward_test_stop_thread, thread);
+	KUNIT_EXPECT_EQ(test, race->err, 0);
 	/* The test's cleanup deletes the handle the thread left. */
-	imp->handle = READ_ONCE(race.handle);
+	imp->handle = READ_ONCE(race->handle);
 	flush_delayed_fput();
 
 	kunit_info(test, "%u mappings forwarded, %u refused while the handle was closed\n",
@@ -1179,6 +1207,44 @@ static void drm_gem_forward_test_read_only(struct kunit *test)
 }
 
 /*
+ * Map an import of a dma-buf that is not open for reading (O_WRONLY, as a
+ * dma-heap allocation may be), which mmap() of the dma-buf file refuses
+ * whatever the protection. The test case succeeds if shared and private,
+ * read-only and writable mappings through the importer fail with -EACCES,
+ * the exporter is not called and the counts are back.
+ */
+static void drm_gem_forward_test_write_only(struct kunit *test)
+{
+	static const unsigned long flags[] = { MAP_SHARED, MAP_PRIVATE };
+	struct drm_gem_forward_test_import *imp;
+	struct drm_gem_forward_test_counts before;
+	unsigned long addr;
+	unsigned int i;
+	long ret;
+
+	drm_gem_forward_test_require_forwarding(test);
+	imp = drm_gem_forward_test_setup(test, IMPORTER_OPTED_IN,
+					 EXPORTER_VM_OPS, O_WRONLY);
+	drm_gem_forward_test_counts(imp, &before);
+
+	for (i = 0; i < 2 * ARRAY_SIZE(flags); i++) {
+		unsigned long prot = i & 1 ? PROT_READ | PROT_WRITE : PROT_READ;
+
+		ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE, prot,
+						   flags[i / 2], imp->offset,
+						   &addr);
+		if (!ret)
+			drm_gem_forward_test_munmap(addr, TEST_SIZE);
+		flush_delayed_fput();
+		KUNIT_EXPECT_EQ_MSG(test, ret, -EACCES, "%s, %s",
+				    flags[i / 2] == MAP_SHARED ? "shared" : "private",
+				    i & 1 ? "writable" : "read-only");
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
+	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+}
+
+/*
  * The processes named for a writable forward of a read-only dma-buf. The
  * test case succeeds if two processes that take turns 33 times are named
  * once each and a third one is named after them, each of more processes
@@ -1233,9 +1299,7 @@ static int drm_gem_forward_test_warn_thread(void *data)
 
 	warner->named = drm_gem_forward_warn_writable(warner->obj,
 						      warner->dmabuf);
-	complete(&warner->done);
-
-	return 0;
+	kthread_complete_and_exit(&warner->done, 0);
 }
 
 /*
@@ -1445,28 +1509,62 @@ static void drm_gem_forward_test_outlives_handles(struct kunit *test)
  * callback would forward it and drop the GEM reference, and
  * drm_gem_prime_mmap() would then set the exporter's vm_private_data to the
  * importer's object. The test case succeeds if the mapping fails with
- * -EINVAL under every policy, the exporter is not called and every count is
- * back to where it was.
+ * -EINVAL under each policy (stubbed), the exporter is not called, every
+ * count is back to where it was, and the same path maps an object of the
+ * driver's own.
  */
 static void drm_gem_forward_test_prime_mmap(struct kunit *test)
 {
+	static const enum drm_gem_forward_policy policies[] = {
+		DRM_GEM_FORWARD_NEVER,
+		DRM_GEM_FORWARD_OPT_IN,
+		DRM_GEM_FORWARD_ALL,
+	};
 	struct drm_gem_forward_test_import *imp;
 	struct drm_gem_forward_test_counts before;
+	struct drm_gem_shmem_object *shmem;
+	struct drm_file *file_priv;
 	unsigned long addr;
+	unsigned int i;
+	u32 handle;
+	u64 offset;
 	long ret;
 
 	imp = drm_gem_forward_test_setup(test, IMPORTER_PRIME_MMAP,
 					 EXPORTER_NO_VM_OPS, O_RDWR);
+	file_priv = imp->ctx->file->private_data;
 	drm_gem_forward_test_counts(imp, &before);
 
-	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE, PROT_READ,
-					   MAP_SHARED, imp->offset, &addr);
-	if (!ret)
-		drm_gem_forward_test_munmap(addr, TEST_SIZE);
-	flush_delayed_fput();
-	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(policies); i++) {
+		drm_gem_forward_test_use_policy(test, policies[i]);
+		ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+						   PROT_READ, MAP_SHARED,
+						   imp->offset, &addr);
+		if (!ret)
+			drm_gem_forward_test_munmap(addr, TEST_SIZE);
+		flush_delayed_fput();
+		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "policy %s",
+				    drm_gem_forward_policy_name(policies[i]));
+	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->buf->mmaps), 0);
 	drm_gem_forward_test_expect_counts(test, imp, &before, 0);
+
+	/* The control: the same path maps the driver's own objects. */
+	shmem = drm_gem_shmem_create(imp->ctx->drm, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shmem);
+	ret = drm_gem_handle_create(file_priv, &shmem->base, &handle);
+	drm_gem_object_put(&shmem->base);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = drm_gem_dumb_map_offset(file_priv, imp->ctx->drm, handle,
+				      &offset);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = drm_gem_forward_test_vm_mmap(imp->ctx, TEST_SIZE,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   offset, &addr);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret)
+		drm_gem_forward_test_munmap(addr, TEST_SIZE);
+	KUNIT_EXPECT_EQ(test, drm_gem_handle_delete(file_priv, handle), 0);
 }
 
 static const enum drm_gem_forward_test_importer drm_gem_forward_test_dma_importers[] = {
@@ -1890,6 +1988,7 @@ static struct kunit_case drm_gem_forward_test_cases[] = {
 			 drm_gem_forward_test_failing_exporters_gen_params),
 	KUNIT_CASE_PARAM(drm_gem_forward_test_read_only,
 			 drm_gem_forward_test_ro_params_gen_params),
+	KUNIT_CASE(drm_gem_forward_test_write_only),
 	KUNIT_CASE(drm_gem_forward_test_name_once),
 	KUNIT_CASE(drm_gem_forward_test_warn_writable),
 	KUNIT_CASE(drm_gem_forward_test_private),
