@@ -292,6 +292,38 @@ drm_gem_forward_test_create_rw_compat(struct drm_device *dev, size_t size)
 }
 
 /*
+ * The object at the VMA's offset, with a reference, as a driver's own mmap
+ * path looks it up: at an exact offset, or, as i915 does, anywhere inside
+ * the object.
+ */
+static struct drm_gem_object *
+drm_gem_forward_test_lookup(struct file *filp, struct vm_area_struct *vma,
+			    bool exact, struct drm_vma_offset_node **nodep)
+{
+	struct drm_file *priv = filp->private_data;
+	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
+	struct drm_vma_offset_node *node;
+	struct drm_gem_object *obj = NULL;
+
+	drm_vma_offset_lock_lookup(mgr);
+	if (exact)
+		node = drm_vma_offset_exact_lookup_locked(mgr, vma->vm_pgoff,
+							  vma_pages(vma));
+	else
+		node = drm_vma_offset_lookup_locked(mgr, vma->vm_pgoff,
+						    vma_pages(vma));
+	if (node) {
+		obj = container_of(node, struct drm_gem_object, vma_node);
+		if (!kref_get_unless_zero(&obj->refcount))
+			obj = NULL;
+	}
+	drm_vma_offset_unlock_lookup(mgr);
+
+	*nodep = node;
+	return obj;
+}
+
+/*
  * An mmap path of a driver's own, as i915 has: the offset node is looked
  * up with a non-exact lookup, so the mapping may start inside an object,
  * and the lookup reference is the one handed to the VMA.
@@ -300,20 +332,11 @@ static int drm_gem_forward_test_own_mmap(struct file *filp,
 					 struct vm_area_struct *vma)
 {
 	struct drm_file *priv = filp->private_data;
-	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
 	struct drm_vma_offset_node *node;
-	struct drm_gem_object *obj = NULL;
+	struct drm_gem_object *obj;
 	int ret;
 
-	drm_vma_offset_lock_lookup(mgr);
-	node = drm_vma_offset_lookup_locked(mgr, vma->vm_pgoff, vma_pages(vma));
-	if (node) {
-		obj = container_of(node, struct drm_gem_object, vma_node);
-		if (!kref_get_unless_zero(&obj->refcount))
-			obj = NULL;
-	}
-	drm_vma_offset_unlock_lookup(mgr);
-
+	obj = drm_gem_forward_test_lookup(filp, vma, false, &node);
 	if (!obj)
 		return -EINVAL;
 
@@ -348,21 +371,11 @@ static int drm_gem_forward_test_dma_mmap(struct file *filp,
 					 struct vm_area_struct *vma)
 {
 	struct drm_file *priv = filp->private_data;
-	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
 	struct drm_vma_offset_node *node;
-	struct drm_gem_object *obj = NULL;
+	struct drm_gem_object *obj;
 	int ret;
 
-	drm_vma_offset_lock_lookup(mgr);
-	node = drm_vma_offset_exact_lookup_locked(mgr, vma->vm_pgoff,
-						  vma_pages(vma));
-	if (node) {
-		obj = container_of(node, struct drm_gem_object, vma_node);
-		if (!kref_get_unless_zero(&obj->refcount))
-			obj = NULL;
-	}
-	drm_vma_offset_unlock_lookup(mgr);
-
+	obj = drm_gem_forward_test_lookup(filp, vma, true, &node);
 	if (!obj)
 		return -EINVAL;
 
@@ -385,22 +398,11 @@ static int drm_gem_forward_test_dma_mmap(struct file *filp,
 static int drm_gem_forward_test_prime_mmap_fop(struct file *filp,
 					       struct vm_area_struct *vma)
 {
-	struct drm_file *priv = filp->private_data;
-	struct drm_vma_offset_manager *mgr = priv->minor->dev->vma_offset_manager;
 	struct drm_vma_offset_node *node;
-	struct drm_gem_object *obj = NULL;
+	struct drm_gem_object *obj;
 	int ret;
 
-	drm_vma_offset_lock_lookup(mgr);
-	node = drm_vma_offset_exact_lookup_locked(mgr, vma->vm_pgoff,
-						  vma_pages(vma));
-	if (node) {
-		obj = container_of(node, struct drm_gem_object, vma_node);
-		if (!kref_get_unless_zero(&obj->refcount))
-			obj = NULL;
-	}
-	drm_vma_offset_unlock_lookup(mgr);
-
+	obj = drm_gem_forward_test_lookup(filp, vma, true, &node);
 	/* Not drm_gem_prime_mmap()'s -EINVAL, so the test tells them apart. */
 	if (!obj)
 		return -ENOENT;
