@@ -294,7 +294,8 @@ drm_gem_forward_test_create_rw_compat(struct drm_device *dev, size_t size)
 /*
  * The object at the VMA's offset, with a reference, as a driver's own mmap
  * path looks it up: at an exact offset, or, as i915 does, anywhere inside
- * the object.
+ * the object. NULL if there is none, ERR_PTR(-EACCES) if the DRM file may
+ * not map it.
  */
 static struct drm_gem_object *
 drm_gem_forward_test_lookup(struct file *filp, struct vm_area_struct *vma,
@@ -319,6 +320,11 @@ drm_gem_forward_test_lookup(struct file *filp, struct vm_area_struct *vma,
 	}
 	drm_vma_offset_unlock_lookup(mgr);
 
+	if (obj && !drm_vma_node_is_allowed(node, priv)) {
+		drm_gem_object_put(obj);
+		return ERR_PTR(-EACCES);
+	}
+
 	*nodep = node;
 	return obj;
 }
@@ -331,7 +337,6 @@ drm_gem_forward_test_lookup(struct file *filp, struct vm_area_struct *vma,
 static int drm_gem_forward_test_own_mmap(struct file *filp,
 					 struct vm_area_struct *vma)
 {
-	struct drm_file *priv = filp->private_data;
 	struct drm_vma_offset_node *node;
 	struct drm_gem_object *obj;
 	int ret;
@@ -339,11 +344,8 @@ static int drm_gem_forward_test_own_mmap(struct file *filp,
 	obj = drm_gem_forward_test_lookup(filp, vma, false, &node);
 	if (!obj)
 		return -EINVAL;
-
-	if (!drm_vma_node_is_allowed(node, priv)) {
-		drm_gem_object_put(obj);
-		return -EACCES;
-	}
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 
 	if (!drm_gem_is_imported(obj)) {
 		drm_gem_object_put(obj);
@@ -370,7 +372,6 @@ static int drm_gem_forward_test_own_mmap(struct file *filp,
 static int drm_gem_forward_test_dma_mmap(struct file *filp,
 					 struct vm_area_struct *vma)
 {
-	struct drm_file *priv = filp->private_data;
 	struct drm_vma_offset_node *node;
 	struct drm_gem_object *obj;
 	int ret;
@@ -378,11 +379,8 @@ static int drm_gem_forward_test_dma_mmap(struct file *filp,
 	obj = drm_gem_forward_test_lookup(filp, vma, true, &node);
 	if (!obj)
 		return -EINVAL;
-
-	if (!drm_vma_node_is_allowed(node, priv)) {
-		drm_gem_object_put(obj);
-		return -EACCES;
-	}
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 
 	ret = drm_gem_dma_mmap(to_drm_gem_dma_obj(obj), vma);
 	if (ret)
@@ -406,6 +404,8 @@ static int drm_gem_forward_test_prime_mmap_fop(struct file *filp,
 	/* Not drm_gem_prime_mmap()'s -EINVAL, so the test tells them apart. */
 	if (!obj)
 		return -ENOENT;
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 
 	vma->vm_pgoff -= drm_vma_node_start(node);
 	ret = drm_gem_prime_mmap(obj, vma);
